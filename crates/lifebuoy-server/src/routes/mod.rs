@@ -1,0 +1,36 @@
+//! The v1 routes. Each handler carries its `#[utoipa::path]`, and the router is built
+//! from those annotations, so a route cannot be served without being documented.
+
+pub mod auth;
+mod list_query;
+pub mod messages;
+pub mod system;
+pub mod tickets;
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::store::Created;
+
+/// 201 with the new resource, or the stored first answer when a retry is replayed.
+pub fn created<T: Serialize>(result: Created<T>) -> Response {
+    match result {
+        Created::New(value) => (StatusCode::CREATED, axum::Json(value)).into_response(),
+        Created::Replay(body) => (
+            StatusCode::CREATED,
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                ),
+                (
+                    header::HeaderName::from_static("idempotent-replayed"),
+                    HeaderValue::from_static("true"),
+                ),
+            ],
+            body,
+        )
+            .into_response(),
+    }
+}

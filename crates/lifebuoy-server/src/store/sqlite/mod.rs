@@ -1,0 +1,195 @@
+//! SQLite behind [`Store`]: one file in the data dir, WAL, foreign keys on.
+//!
+//! Writes go through a pool of exactly one connection. SQLite allows one writer at a time
+//! anyway; queueing writers here instead of in SQLite's busy handler makes every write
+//! transaction strictly serial, which is what makes idempotency checks race-free. Reads
+//! use a separate pool of read-only connections that WAL lets run beside the writer.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use lifebuoy_domain::rules::{Actor, Patch};
+use lifebuoy_domain::wire::{Message, Ticket, TicketDetail, TicketPage, User};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+use uuid::Uuid;
+
+use super::{
+    Created, Credentials, Idempotency, NewMessage, NewTicket, NewUser, Store, TicketFilter,
+};
+use crate::error::{Error, Result};
+
+mod idempotency;
+mod messages;
+mod rows;
+mod tickets;
+mod users;
+
+static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// How hard SQLite works to survive a power cut (`PRAGMA synchronous`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Durability {
+    /// Every commit is on disk before the answer: nothing acknowledged is ever lost.
+    Full,
+    /// Commits survive a crash of the server; a power cut may lose the last moments.
+    Normal,
+}
+
+pub struct SqliteStore {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub async fn open(path: &Path, durability: Durability) -> Result<Self> {
+        let base = SqliteConnectOptions::new()
+            .filename(path)
+            .journal_mode(SqliteJournalMode::Wal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .synchronous(match durability {
+                Durability::Full => SqliteSynchronous::Full,
+                Durability::Normal => SqliteSynchronous::Normal,
+            });
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(base.clone().create_if_missing(true))
+            .await?;
+        MIGRATIONS.run(&writer).await?;
+        let readers = std::thread::available_parallelism().map_or(4, |n| n.get().max(4));
+        let reader = SqlitePoolOptions::new()
+            .max_connections(readers as u32)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(base.read_only(true))
+            .await?;
+        Ok(Self { writer, reader })
+    }
+
+    /// Runs the migrations only, for `lifebuoy-server migrate`.
+    pub async fn migrate_only(path: &Path) -> Result<()> {
+        let store = Self::open(path, Durability::Full).await?;
+        store.close().await;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+}
+
+pub(crate) fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
+pub(crate) fn to_time(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+/// Stored text that should always parse; if it does not, the database is damaged.
+pub(crate) fn parse_stored<T: FromStr>(what: &str, text: &str) -> Result<T> {
+    text.parse()
+        .map_err(|_| Error::Internal(format!("stored {what} `{text}` does not parse")))
+}
+
+pub(crate) fn parse_id(text: &str) -> Result<Uuid> {
+    Uuid::parse_str(text).map_err(|_| Error::Internal(format!("stored id `{text}` is not a UUID")))
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.reader).await?;
+        Ok(())
+    }
+
+    async fn create_user(&self, user: NewUser) -> Result<User> {
+        self.insert_user(user).await
+    }
+
+    async fn ensure_user(&self, user: NewUser) -> Result<bool> {
+        self.insert_user_if_missing(user).await
+    }
+
+    async fn credentials(&self, email: &str) -> Result<Option<Credentials>> {
+        self.find_credentials(email).await
+    }
+
+    async fn create_session(
+        &self,
+        user_id: Uuid,
+        token_hash: [u8; 32],
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
+        self.insert_session(user_id, token_hash, expires_at).await
+    }
+
+    async fn session_user(&self, token_hash: [u8; 32]) -> Result<Option<User>> {
+        self.find_session_user(token_hash).await
+    }
+
+    async fn delete_session(&self, token_hash: [u8; 32]) -> Result<()> {
+        self.remove_session(token_hash).await
+    }
+
+    async fn create_ticket(
+        &self,
+        actor: Actor,
+        ticket: NewTicket,
+        idempotency: Option<Idempotency>,
+    ) -> Result<Created<Ticket>> {
+        self.insert_ticket(actor, ticket, idempotency).await
+    }
+
+    async fn list_tickets(&self, viewer: Actor, filter: &TicketFilter) -> Result<TicketPage> {
+        self.query_tickets(viewer, filter).await
+    }
+
+    async fn ticket_detail(&self, viewer: Actor, id: Uuid) -> Result<Option<TicketDetail>> {
+        self.load_detail(viewer, id).await
+    }
+
+    async fn update_ticket(&self, actor: Actor, id: Uuid, patch: Patch) -> Result<Ticket> {
+        self.patch_ticket(actor, id, patch).await
+    }
+
+    async fn add_message(
+        &self,
+        actor: Actor,
+        ticket_id: Uuid,
+        message: NewMessage,
+        idempotency: Option<Idempotency>,
+    ) -> Result<Created<Message>> {
+        self.insert_message(actor, ticket_id, message, idempotency)
+            .await
+    }
+
+    async fn mark_resolution(
+        &self,
+        actor: Actor,
+        ticket_id: Uuid,
+        message_id: Uuid,
+    ) -> Result<Ticket> {
+        self.resolve_with(actor, ticket_id, message_id).await
+    }
+
+    async fn sweep(&self, now: DateTime<Utc>, keys_before: DateTime<Utc>) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
+            .bind(now.timestamp_millis())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM idempotency_keys WHERE created_at < ?")
+            .bind(keys_before.timestamp_millis())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

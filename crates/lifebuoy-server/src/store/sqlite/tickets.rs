@@ -1,0 +1,370 @@
+//! Tickets: create, list, detail, staff changes and resolution.
+
+use lifebuoy_domain::rules::{self, Actor, Patch};
+use lifebuoy_domain::wire::{
+    EventKind, Message, Ticket, TicketDetail, TicketEvent, TicketPage, TicketSort,
+};
+use lifebuoy_domain::{FieldError, Status};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use uuid::Uuid;
+
+use super::rows::{
+    self, author, record_changes, record_event, ticket_by_seq, ticket_row, TicketRow,
+};
+use super::{idempotency, now_ms, parse_id, to_time, SqliteStore};
+use crate::error::{Error, Result};
+use crate::store::cursor::Cursor;
+use crate::store::{AssigneeFilter, Created, Idempotency, NewTicket, TicketFilter};
+
+impl SqliteStore {
+    pub(super) async fn insert_ticket(
+        &self,
+        actor: Actor,
+        ticket: NewTicket,
+        idem: Option<Idempotency>,
+    ) -> Result<Created<Ticket>> {
+        let mut tx = self.writer.begin().await?;
+        if let Some(body) = idempotency::replay(&mut tx, actor.id, idem.as_ref()).await? {
+            return Ok(Created::Replay(body));
+        }
+        let now = now_ms();
+        let seq: i64 = sqlx::query_scalar(
+            "INSERT INTO tickets (id, subject, description, status, priority, category, \
+             requester_id, context, system_info, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
+        )
+        .bind(Uuid::new_v4().to_string())
+        .bind(&ticket.subject)
+        .bind(&ticket.description)
+        .bind(Status::New.as_str())
+        .bind(ticket.priority.rank())
+        .bind(&ticket.category)
+        .bind(actor.id.to_string())
+        .bind(ticket.context.to_string())
+        .bind(ticket.system_info.to_string())
+        .bind(now)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        record_event(
+            &mut tx,
+            seq,
+            Some(actor.id),
+            EventKind::Created,
+            None,
+            Some(Status::New.to_string()),
+            now,
+        )
+        .await?;
+        let created = ticket_by_seq(&mut tx, actor, seq).await?;
+        idempotency::remember(&mut tx, actor.id, idem.as_ref(), 201, &created).await?;
+        tx.commit().await?;
+        Ok(Created::New(created))
+    }
+
+    pub(super) async fn query_tickets(
+        &self,
+        viewer: Actor,
+        filter: &TicketFilter,
+    ) -> Result<TicketPage> {
+        let mut qb = QueryBuilder::<Sqlite>::new(rows::TICKET_SELECT);
+        qb.push(" WHERE 1 = 1");
+        push_filters(&mut qb, viewer, filter);
+        let limit = i64::from(filter.limit.clamp(1, 100));
+        qb.push(match filter.sort {
+            TicketSort::UpdatedDesc => " ORDER BY t.updated_at DESC, t.seq DESC",
+            TicketSort::CreatedDesc => " ORDER BY t.seq DESC",
+            TicketSort::PriorityDesc => " ORDER BY t.priority DESC, t.updated_at DESC, t.seq DESC",
+        });
+        qb.push(" LIMIT ").push_bind(limit + 1);
+        let mut found: Vec<TicketRow> = qb.build_query_as().fetch_all(&self.reader).await?;
+        let more = found.len() as i64 > limit;
+        found.truncate(limit as usize);
+        let next_cursor = match found.last() {
+            Some(last) if more => Some(
+                Cursor {
+                    sort: filter.sort,
+                    priority: last.priority,
+                    updated_at: last.updated_at,
+                    seq: last.seq,
+                }
+                .encode(),
+            ),
+            _ => None,
+        };
+        let items = found
+            .into_iter()
+            .map(|row| row.into_ticket(viewer))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(TicketPage { items, next_cursor })
+    }
+
+    pub(super) async fn load_detail(
+        &self,
+        viewer: Actor,
+        id: Uuid,
+    ) -> Result<Option<TicketDetail>> {
+        // One read transaction: the ticket, its messages and its events are one snapshot.
+        let mut tx = self.reader.begin().await?;
+        let Some(row) = ticket_row(&mut tx, viewer, id).await? else {
+            return Ok(None);
+        };
+        let seq = row.seq;
+        let ticket = row.into_ticket(viewer)?;
+        let messages = messages_of(&mut tx, viewer, seq, ticket.id).await?;
+        let events = events_of(&mut tx, seq).await?;
+        tx.commit().await?;
+        Ok(Some(TicketDetail {
+            ticket,
+            messages,
+            attachments: Vec::new(),
+            events,
+        }))
+    }
+
+    pub(super) async fn patch_ticket(
+        &self,
+        actor: Actor,
+        id: Uuid,
+        patch: Patch,
+    ) -> Result<Ticket> {
+        let mut tx = self.writer.begin().await?;
+        let row = ticket_row(&mut tx, actor, id)
+            .await?
+            .ok_or(Error::NotFound("ticket"))?;
+        if let Some(Some(assignee)) = patch.assignee_id {
+            check_assignable(&mut tx, assignee).await?;
+        }
+        let mut state = row.state()?;
+        let changes = rules::plan_update(&state, actor, &patch)?;
+        if changes.is_empty() {
+            return row.into_ticket(actor);
+        }
+        let now = now_ms();
+        for change in &changes {
+            rules::apply(&mut state, change, to_time(now));
+        }
+        rows::write_state(&mut tx, row.seq, &state, now).await?;
+        record_changes(&mut tx, row.seq, actor, &changes, now).await?;
+        let ticket = ticket_by_seq(&mut tx, actor, row.seq).await?;
+        tx.commit().await?;
+        Ok(ticket)
+    }
+
+    pub(super) async fn resolve_with(
+        &self,
+        actor: Actor,
+        ticket_id: Uuid,
+        message_id: Uuid,
+    ) -> Result<Ticket> {
+        if !actor.role.is_staff() {
+            return Err(Error::Forbidden(
+                "only support staff can mark a resolution".to_owned(),
+            ));
+        }
+        let mut tx = self.writer.begin().await?;
+        let row = ticket_row(&mut tx, actor, ticket_id)
+            .await?
+            .ok_or(Error::NotFound("ticket"))?;
+        let internal: bool =
+            sqlx::query_scalar("SELECT internal FROM messages WHERE id = ? AND ticket_seq = ?")
+                .bind(message_id.to_string())
+                .bind(row.seq)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(Error::NotFound("message"))?;
+        let mut state = row.state()?;
+        let changes = rules::plan_resolution(&state, actor, message_id, internal)?;
+        if changes.is_empty() {
+            return row.into_ticket(actor);
+        }
+        let now = now_ms();
+        for change in &changes {
+            rules::apply(&mut state, change, to_time(now));
+        }
+        rows::write_state(&mut tx, row.seq, &state, now).await?;
+        record_changes(&mut tx, row.seq, actor, &changes, now).await?;
+        let ticket = ticket_by_seq(&mut tx, actor, row.seq).await?;
+        tx.commit().await?;
+        Ok(ticket)
+    }
+}
+
+fn push_filters(qb: &mut QueryBuilder<Sqlite>, viewer: Actor, filter: &TicketFilter) {
+    if !viewer.role.is_staff() {
+        qb.push(" AND t.requester_id = ")
+            .push_bind(viewer.id.to_string());
+    }
+    if !filter.statuses.is_empty() {
+        qb.push(" AND t.status IN (");
+        let mut list = qb.separated(", ");
+        for status in &filter.statuses {
+            list.push_bind(status.as_str());
+        }
+        qb.push(")");
+    }
+    if let Some(priority) = filter.priority {
+        qb.push(" AND t.priority = ").push_bind(priority.rank());
+    }
+    if let Some(category) = &filter.category {
+        qb.push(" AND t.category = ").push_bind(category.clone());
+    }
+    match &filter.assignee {
+        Some(AssigneeFilter::User(id)) => {
+            qb.push(" AND t.assignee_id = ").push_bind(id.to_string());
+        }
+        Some(AssigneeFilter::Unassigned) => {
+            qb.push(" AND t.assignee_id IS NULL");
+        }
+        None => {}
+    }
+    if let Some(after) = filter.created_after {
+        qb.push(" AND t.created_at > ")
+            .push_bind(after.timestamp_millis());
+    }
+    if let Some(before) = filter.created_before {
+        qb.push(" AND t.created_at < ")
+            .push_bind(before.timestamp_millis());
+    }
+    if let Some(fts) = &filter.fts {
+        qb.push(" AND (t.seq IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ")
+            .push_bind(fts.clone())
+            .push(") OR t.seq IN (SELECT m.ticket_seq FROM messages_fts f JOIN messages m ON m.seq = f.rowid WHERE messages_fts MATCH ")
+            .push_bind(fts.clone());
+        if !viewer.role.is_staff() {
+            qb.push(" AND m.internal = 0");
+        }
+        qb.push("))");
+    }
+    if let Some(c) = filter.after {
+        match filter.sort {
+            TicketSort::UpdatedDesc => {
+                qb.push(" AND (t.updated_at, t.seq) < (")
+                    .push_bind(c.updated_at)
+                    .push(", ")
+                    .push_bind(c.seq)
+                    .push(")");
+            }
+            TicketSort::CreatedDesc => {
+                qb.push(" AND t.seq < ").push_bind(c.seq);
+            }
+            TicketSort::PriorityDesc => {
+                qb.push(" AND (t.priority, t.updated_at, t.seq) < (")
+                    .push_bind(c.priority)
+                    .push(", ")
+                    .push_bind(c.updated_at)
+                    .push(", ")
+                    .push_bind(c.seq)
+                    .push(")");
+            }
+        }
+    }
+}
+
+/// Only active staff can be assigned a ticket.
+async fn check_assignable(conn: &mut SqliteConnection, user: Uuid) -> Result<()> {
+    let ok: Option<bool> = sqlx::query_scalar(
+        "SELECT role IN ('agent', 'admin') AND active = 1 FROM users WHERE id = ?",
+    )
+    .bind(user.to_string())
+    .fetch_optional(&mut *conn)
+    .await?;
+    if ok == Some(true) {
+        Ok(())
+    } else {
+        Err(FieldError::new(
+            "assignee_id",
+            "tickets can only be assigned to an active agent or admin",
+        )
+        .into())
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct MessageRow {
+    id: String,
+    body: String,
+    internal: bool,
+    created_at: i64,
+    author_id: String,
+    author_name: String,
+    author_role: String,
+}
+
+impl MessageRow {
+    fn into_message(self, ticket_id: Uuid) -> Result<Message> {
+        Ok(Message {
+            id: parse_id(&self.id)?,
+            ticket_id,
+            author: author(&self.author_id, self.author_name, &self.author_role)?,
+            body: self.body,
+            internal: self.internal,
+            attachments: Vec::new(),
+            created_at: to_time(self.created_at),
+        })
+    }
+}
+
+async fn messages_of(
+    conn: &mut SqliteConnection,
+    viewer: Actor,
+    seq: i64,
+    ticket_id: Uuid,
+) -> Result<Vec<Message>> {
+    let sql = if viewer.role.is_staff() {
+        "SELECT m.id, m.body, m.internal, m.created_at, u.id AS author_id, u.name AS author_name, \
+         u.role AS author_role FROM messages m JOIN users u ON u.id = m.author_id \
+         WHERE m.ticket_seq = ? ORDER BY m.seq"
+    } else {
+        "SELECT m.id, m.body, m.internal, m.created_at, u.id AS author_id, u.name AS author_name, \
+         u.role AS author_role FROM messages m JOIN users u ON u.id = m.author_id \
+         WHERE m.ticket_seq = ? AND m.internal = 0 ORDER BY m.seq"
+    };
+    sqlx::query_as::<_, MessageRow>(sql)
+        .bind(seq)
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|m| m.into_message(ticket_id))
+        .collect()
+}
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    kind: String,
+    old_value: Option<String>,
+    new_value: Option<String>,
+    created_at: i64,
+    actor_id: Option<String>,
+    actor_name: Option<String>,
+    actor_role: Option<String>,
+}
+
+async fn events_of(conn: &mut SqliteConnection, seq: i64) -> Result<Vec<TicketEvent>> {
+    let found = sqlx::query_as::<_, EventRow>(
+        "SELECT e.kind, e.old_value, e.new_value, e.created_at, u.id AS actor_id, \
+         u.name AS actor_name, u.role AS actor_role FROM ticket_events e \
+         LEFT JOIN users u ON u.id = e.actor_id WHERE e.ticket_seq = ? ORDER BY e.seq",
+    )
+    .bind(seq)
+    .fetch_all(&mut *conn)
+    .await?;
+    found
+        .into_iter()
+        .map(|e| {
+            let kind = EventKind::parse(&e.kind)
+                .ok_or_else(|| Error::Internal(format!("stored event kind `{}`", e.kind)))?;
+            let actor = match (e.actor_id, e.actor_name, e.actor_role) {
+                (Some(id), Some(name), Some(role)) => Some(author(&id, name, &role)?),
+                _ => None,
+            };
+            Ok(TicketEvent {
+                kind,
+                actor,
+                from: e.old_value,
+                to: e.new_value,
+                created_at: to_time(e.created_at),
+            })
+        })
+        .collect()
+}
