@@ -41,12 +41,24 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 "Send the body as JSON with Content-Type: application/json.".to_owned(),
             ));
         }
+        let too_large = || {
+            Error::PayloadTooLarge(format!(
+                "The request body is larger than the {} KiB this route accepts.",
+                crate::app::JSON_BODY_LIMIT / 1024
+            ))
+        };
+        // Refuse from the headers alone when we can, instead of reading a megabyte first.
+        let announced = req
+            .headers()
+            .get(axum::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if announced.is_some_and(|n| n > crate::app::JSON_BODY_LIMIT as u64) {
+            return Err(too_large());
+        }
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                Error::PayloadTooLarge(format!(
-                    "The request body is larger than the {} KiB this route accepts.",
-                    crate::app::JSON_BODY_LIMIT / 1024
-                ))
+                too_large()
             } else {
                 Error::BadRequest("The request body could not be read.".to_owned())
             }

@@ -81,14 +81,15 @@ pub fn parse(raw: Option<&str>, me: Uuid) -> Result<TicketFilter> {
                 time("created_before", value).map(|t| filter.created_before = Some(t))
             }
             "sort" => match value {
-                "updated_desc" => Ok(filter.sort = TicketSort::UpdatedDesc),
-                "created_desc" => Ok(filter.sort = TicketSort::CreatedDesc),
-                "priority_desc" => Ok(filter.sort = TicketSort::PriorityDesc),
+                "updated_desc" => Ok(TicketSort::UpdatedDesc),
+                "created_desc" => Ok(TicketSort::CreatedDesc),
+                "priority_desc" => Ok(TicketSort::PriorityDesc),
                 _ => Err(bad(
                     "sort",
                     "sort must be updated_desc, created_desc or priority_desc".into(),
                 )),
-            },
+            }
+            .map(|sort| filter.sort = sort),
             "limit" => match value.parse::<i64>() {
                 Ok(n) if n >= 1 => {
                     filter.limit = n.min(i64::from(MAX_LIMIT)) as u32;

@@ -106,7 +106,12 @@ mod tests {
             fts_query("Printer JAMS!").as_deref(),
             Some("\"printer\"* \"jams\"*")
         );
-        assert_eq!(fts_query("\" OR NEAR( *"), None);
+        // Operators become plain quoted words: they can never be FTS5 syntax.
+        assert_eq!(
+            fts_query("\" OR NEAR( *").as_deref(),
+            Some("\"or\"* \"near\"*")
+        );
+        assert_eq!(fts_query("\"(*)\""), None);
         assert_eq!(fts_query("  "), None);
     }
 }

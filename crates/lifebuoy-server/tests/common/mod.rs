@@ -1,0 +1,242 @@
+//! A real server on a loopback port with a real SQLite file in a temp dir, and a small
+//! HTTP client for talking to it as a given user.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use lifebuoy_server::server::{self, ServerConfig};
+use lifebuoy_server::store::sqlite::Durability;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use tokio::sync::oneshot;
+
+pub const PASSWORD: &str = "lifebuoy-demo";
+pub const FIELD: &str = "field@demo.test";
+pub const FIELD2: &str = "field2@demo.test";
+pub const AGENT: &str = "agent@demo.test";
+pub const ADMIN: &str = "admin@demo.test";
+
+pub struct TestServer {
+    pub base: String,
+    pub db: PathBuf,
+    dir: tempfile::TempDir,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl TestServer {
+    /// A fresh server with the demo accounts.
+    pub async fn start() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("lifebuoy.db");
+        let mut server = Self {
+            base: String::new(),
+            db,
+            dir,
+            stop: None,
+            task: None,
+        };
+        server.launch().await;
+        server
+    }
+
+    async fn launch(&mut self) {
+        let config = ServerConfig {
+            database: self.db.clone(),
+            durability: Durability::Normal,
+            demo: true,
+            session_ttl: Duration::from_secs(3600),
+        };
+        let state = server::open_state(&config).await.expect("open state");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        self.base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (tx, rx) = oneshot::channel::<()>();
+        self.stop = Some(tx);
+        self.task = Some(tokio::spawn(async move {
+            let _ = server::serve(listener, state, async {
+                let _ = rx.await;
+            })
+            .await;
+        }));
+    }
+
+    /// Stops the server and starts it again on the same database file.
+    pub async fn restart(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+        self.launch().await;
+    }
+
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    pub fn anonymous(&self) -> Api {
+        Api {
+            http: reqwest::Client::new(),
+            base: self.base.clone(),
+            token: None,
+        }
+    }
+
+    pub async fn login(&self, email: &str) -> Api {
+        let mut api = self.anonymous();
+        let (status, body) = api
+            .post(
+                "/api/v1/auth/login",
+                json!({"email": email, "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "login {email}: {body}");
+        api.token = Some(body["token"].as_str().expect("token").to_owned());
+        api
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Api {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub token: Option<String>,
+}
+
+/// A response: status, headers and the body parsed as JSON (Null if empty or not JSON).
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub text: String,
+    pub json: Value,
+}
+
+impl Api {
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<Vec<u8>>,
+    ) -> Reply {
+        let mut req = self.http.request(method, format!("{}{}", self.base, path));
+        if let Some(token) = &self.token {
+            req = req.bearer_auth(token);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        if let Some(body) = body {
+            req = req.body(body);
+        }
+        let res = req.send().await.expect("request reaches the server");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let text = res.text().await.unwrap_or_default();
+        let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            text,
+            json,
+        }
+    }
+
+    pub async fn json(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        key: Option<&str>,
+    ) -> Reply {
+        let mut headers = vec![("content-type", "application/json")];
+        if let Some(key) = key {
+            headers.push(("idempotency-key", key));
+        }
+        let body = body.map(|b| serde_json::to_vec(&b).expect("json"));
+        self.send(method, path, &headers, body).await
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        let r = self.json(Method::GET, path, None, None).await;
+        (r.status, r.json)
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        let r = self.json(Method::POST, path, Some(body), None).await;
+        (r.status, r.json)
+    }
+
+    pub async fn patch(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        let r = self.json(Method::PATCH, path, Some(body), None).await;
+        (r.status, r.json)
+    }
+
+    pub async fn me(&self) -> Value {
+        self.get("/api/v1/me").await.1
+    }
+
+    /// Files a ticket and returns it, failing the test if that does not work.
+    pub async fn new_ticket(&self, subject: &str) -> Value {
+        let (status, body) = self
+            .post(
+                "/api/v1/tickets",
+                json!({"subject": subject, "description": format!("Details of {subject}")}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "create ticket: {body}");
+        body
+    }
+
+    pub async fn reply(&self, ticket: &Value, body: &str, internal: bool) -> Value {
+        let (status, msg) = self
+            .post(
+                &format!("/api/v1/tickets/{}/messages", id(ticket)),
+                json!({"body": body, "internal": internal}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "post message: {msg}");
+        msg
+    }
+
+    pub async fn detail(&self, ticket: &Value) -> Value {
+        let (status, body) = self.get(&format!("/api/v1/tickets/{}", id(ticket))).await;
+        assert_eq!(status, StatusCode::OK, "detail: {body}");
+        body
+    }
+}
+
+pub fn id(v: &Value) -> &str {
+    v["id"].as_str().expect("an id")
+}
+
+/// Every error answer must be problem+json with the contract's fields.
+pub fn assert_problem(r: &Reply, status: StatusCode) {
+    assert_eq!(r.status, status, "body: {}", r.text);
+    let ct = r
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    assert_eq!(ct, "application/problem+json", "body: {}", r.text);
+    for field in ["type", "title", "status", "detail"] {
+        assert!(
+            !r.json[field].is_null(),
+            "problem lacks {field}: {}",
+            r.text
+        );
+    }
+    assert_eq!(r.json["status"], status.as_u16());
+}
