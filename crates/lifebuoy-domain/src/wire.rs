@@ -331,3 +331,38 @@ mod tests {
         assert!(!format!("{req:?}").contains("hunter22"));
     }
 }
+
+/// Durations over a set of tickets, in seconds; `null` when the set is empty.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DurationStats {
+    /// How many tickets the figures are over.
+    pub count: i64,
+    pub mean_seconds: Option<f64>,
+    pub median_seconds: Option<f64>,
+}
+
+/// Support figures for staff. Every figure is computed by the database.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Stats {
+    /// Tickets not RESOLVED or CLOSED.
+    pub open: i64,
+    /// Open tickets with no assignee.
+    pub unassigned: i64,
+    /// Every status, with 0 where there are none.
+    pub by_status: std::collections::BTreeMap<String, i64>,
+    /// Every priority, with 0 where there are none.
+    pub by_priority: std::collections::BTreeMap<String, i64>,
+    pub by_category: std::collections::BTreeMap<String, i64>,
+    /// From creation to the first public staff reply, over tickets that have one.
+    pub first_response: DurationStats,
+    /// From creation to resolution, over tickets that are resolved now.
+    pub resolution: DurationStats,
+    /// Tickets created in the last 30 days.
+    pub created_30d: i64,
+    /// Of those, how many have been resolved.
+    pub resolved_30d: i64,
+    /// resolved_30d / created_30d; `null` when nothing was created.
+    pub resolution_rate_30d: Option<f64>,
+}

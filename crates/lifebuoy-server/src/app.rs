@@ -22,7 +22,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::Error;
-use crate::routes::{auth, messages, system, tickets};
+use crate::routes::{auth, messages, stats, system, tickets};
 use crate::state::AppState;
 
 /// JSON bodies are small; anything larger is refused before it is read whole.
@@ -60,6 +60,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(tickets::get_ticket, tickets::update_ticket))
         .routes(routes!(messages::create_message))
         .routes(routes!(messages::mark_resolution))
+        .routes(routes!(stats::stats))
         .split_for_parts()
 }
 

@@ -20,6 +20,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("patch", "/api/v1/tickets/{id}"),
     ("post", "/api/v1/tickets/{id}/messages"),
     ("post", "/api/v1/tickets/{id}/messages/{mid}/resolution"),
+    ("get", "/api/v1/stats"),
 ];
 
 fn operations(doc: &Value) -> Vec<(String, String)> {

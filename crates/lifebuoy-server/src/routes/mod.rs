@@ -4,6 +4,7 @@
 pub mod auth;
 mod list_query;
 pub mod messages;
+pub mod stats;
 pub mod system;
 pub mod tickets;
 

@@ -8,7 +8,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use lifebuoy_domain::rules::{Actor, Patch};
-use lifebuoy_domain::wire::{Message, Ticket, TicketDetail, TicketPage, TicketSort, User};
+use lifebuoy_domain::wire::{Message, Stats, Ticket, TicketDetail, TicketPage, TicketSort, User};
 use lifebuoy_domain::{Priority, Role, Status};
 use uuid::Uuid;
 
@@ -124,6 +124,9 @@ pub trait Store: Send + Sync + 'static {
         ticket_id: Uuid,
         message_id: Uuid,
     ) -> Result<Ticket>;
+
+    /// Staff figures as of `now`.
+    async fn stats(&self, now: DateTime<Utc>) -> Result<Stats>;
 
     /// Deletes expired sessions and idempotency records older than `keys_before`.
     async fn sweep(&self, now: DateTime<Utc>, keys_before: DateTime<Utc>) -> Result<()>;

@@ -12,7 +12,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use lifebuoy_domain::rules::{Actor, Patch};
-use lifebuoy_domain::wire::{Message, Ticket, TicketDetail, TicketPage, User};
+use lifebuoy_domain::wire::{Message, Stats, Ticket, TicketDetail, TicketPage, User};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use uuid::Uuid;
@@ -25,6 +25,7 @@ use crate::error::{Error, Result};
 mod idempotency;
 mod messages;
 mod rows;
+mod stats;
 mod tickets;
 mod users;
 
@@ -177,6 +178,10 @@ impl Store for SqliteStore {
         message_id: Uuid,
     ) -> Result<Ticket> {
         self.resolve_with(actor, ticket_id, message_id).await
+    }
+
+    async fn stats(&self, now: DateTime<Utc>) -> Result<Stats> {
+        self.compute_stats(now).await
     }
 
     async fn sweep(&self, now: DateTime<Utc>, keys_before: DateTime<Utc>) -> Result<()> {
