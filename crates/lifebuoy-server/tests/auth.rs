@@ -160,3 +160,18 @@ async fn repeated_failures_slow_down_one_account_only() {
         "other accounts unaffected"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expired_sessions_are_refused() {
+    let server = TestServer::start().await;
+    let fran = server.login(FIELD).await;
+    assert_eq!(fran.me().await["email"], FIELD);
+    let n = rusqlite_free_update(&server, "UPDATE sessions SET expires_at = 0").await;
+    assert!(n >= 1);
+    let r = fran.json(Method::GET, "/api/v1/me", None, None).await;
+    assert_problem(&r, StatusCode::UNAUTHORIZED);
+    assert!(r.json["detail"]
+        .as_str()
+        .unwrap_or("")
+        .contains("sign in again"));
+}

@@ -232,3 +232,81 @@ fn migrate_and_database_url_errors_are_clear() {
         text(&out)
     );
 }
+
+#[tokio::test]
+async fn logs_carry_request_ids_and_users_but_never_secrets() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let log_path = dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).expect("log file");
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let child = Command::new(BIN)
+        .args(["serve", "--demo", "--log-format", "json"])
+        .env("LIFEBUOY_DATA_DIR", dir.path().join("data"))
+        .env("LIFEBUOY_LISTEN", format!("127.0.0.1:{port}"))
+        .env("LIFEBUOY_LOG", "debug")
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(log))
+        .spawn()
+        .expect("spawn serve");
+    let server = Served(child);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while reqwest::get(format!("{base}/healthz"))
+        .await
+        .map(|r| r.status() != 200)
+        .unwrap_or(true)
+    {
+        assert!(Instant::now() < deadline, "server did not start");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let http = reqwest::Client::new();
+    let password = "lifebuoy-demo";
+    let login: serde_json::Value = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"email": "field@demo.test", "password": password}))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("json");
+    let token = login["token"].as_str().unwrap_or_default().to_owned();
+    let user_id = login["user"]["id"].as_str().unwrap_or_default().to_owned();
+    let created = http
+        .post(format!("{base}/api/v1/tickets"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"subject": "Log check", "description": "d"}))
+        .send()
+        .await
+        .expect("create");
+    let request_id = created
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let _ = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"email": "field@demo.test", "password": "wrong-guess-123"}))
+        .send()
+        .await;
+    drop(server);
+
+    let logs = std::fs::read_to_string(&log_path).unwrap_or_default();
+    assert!(
+        !token.is_empty() && !logs.contains(&token),
+        "the token was logged"
+    );
+    assert!(!logs.contains("wrong-guess-123"), "a password was logged");
+    assert!(
+        !logs.contains("\"lifebuoy-demo\""),
+        "the demo password was logged as a value"
+    );
+    let line = logs
+        .lines()
+        .find(|l| l.contains(&request_id) && l.contains("answered"))
+        .unwrap_or_else(|| panic!("no log line for request {request_id}:\n{logs}"));
+    assert!(line.contains(&user_id), "{line}");
+    assert!(line.contains("latency_ms"), "{line}");
+    assert!(line.contains("\"status\":201"), "{line}");
+}

@@ -24,6 +24,11 @@ pub async fn login(
 ) -> Result<Json<LoginResponse>> {
     let account = req.email.trim().to_lowercase();
     state.limiter.check(&account)?;
+    // No account has a password this long; refuse it without spending a hash on it.
+    if req.password.chars().count() > lifebuoy_domain::validation::PASSWORD_MAX {
+        state.limiter.failed(&account);
+        return Err(Error::Unauthorized(WRONG_CREDENTIALS));
+    }
     let found = state.store.credentials(&account).await?;
     let (hash, user, active) = match found {
         Some(c) => (Some(c.password_hash), Some(c.user), c.active),
