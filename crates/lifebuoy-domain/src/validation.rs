@@ -16,6 +16,8 @@ pub const IDEMPOTENCY_KEY_MAX: usize = 255;
 /// `context` and `system_info` are free-form, but bounded so they cannot bloat every row.
 pub const OBJECT_MAX_BYTES: usize = 16 * 1024;
 pub const DEFAULT_CATEGORY: &str = "general";
+/// How many files one ticket or message may carry.
+pub const MAX_ATTACHMENTS: usize = 10;
 
 /// Collects every field problem of one request, so the user fixes them all at once.
 #[derive(Debug, Default)]

@@ -68,10 +68,16 @@ pub struct Ticket {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attachment {
     pub id: Uuid,
+    /// The uploader's name for it, cleaned: no path, no control characters.
     pub file_name: String,
+    /// Bytes as stored (images are re-encoded, so this may differ from what was sent).
     pub size: i64,
     pub content_type: String,
+    /// Hex SHA-256 of the stored bytes.
     pub sha256: String,
+    /// Whether `GET /api/v1/attachments/{id}/thumbnail` has a preview.
+    #[serde(default)]
+    pub has_thumbnail: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,6 +152,8 @@ pub struct TicketDetail {
     pub ticket: Ticket,
     /// Oldest first; a requester never gets an internal note.
     pub messages: Vec<Message>,
+    /// Files attached to the ticket itself when it was filed (a message's files are in
+    /// that message's `attachments`).
     pub attachments: Vec<Attachment>,
     pub events: Vec<TicketEvent>,
 }
@@ -365,4 +373,55 @@ pub struct Stats {
     pub resolved_30d: i64,
     /// resolved_30d / created_30d; `null` when nothing was created.
     pub resolution_rate_30d: Option<f64>,
+}
+
+/// What a change in the feed was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    TicketCreated,
+    TicketUpdated,
+    MessageCreated,
+}
+
+/// One position of the change feed, as `/sync` lists it: the resources it touched are in
+/// the page's `tickets` and `messages`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangeRef {
+    pub cursor: String,
+    pub kind: ChangeKind,
+    pub ticket_id: Uuid,
+    pub message_id: Option<Uuid>,
+    /// For a ticket update: what changed, who changed it.
+    pub event: Option<TicketEvent>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A page of `/sync`. Apply `tickets` (current state) and `messages` (new), then ask again
+/// with `since=next` while `more` is true. The first call (no `since`) is a snapshot of
+/// everything the caller may see; its last page hands over to the feed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SyncPage {
+    pub tickets: Vec<Ticket>,
+    pub messages: Vec<Message>,
+    /// Feed positions in this page, oldest first (empty in snapshot pages).
+    pub changes: Vec<ChangeRef>,
+    pub next: String,
+    pub more: bool,
+}
+
+/// One live change, as `/events` streams it (the SSE `id` is its `cursor`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LiveChange {
+    pub cursor: String,
+    pub kind: ChangeKind,
+    /// The ticket as it is now, as the receiver may see it.
+    pub ticket: Ticket,
+    pub message: Option<Message>,
+    pub event: Option<TicketEvent>,
+    pub created_at: DateTime<Utc>,
 }

@@ -22,7 +22,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::Error;
-use crate::routes::{auth, messages, stats, system, tickets};
+use crate::routes::{attachments, auth, messages, stats, sync, system, tickets};
 use crate::state::AppState;
 
 /// JSON bodies are small; anything larger is refused before it is read whole.
@@ -61,6 +61,11 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(messages::create_message))
         .routes(routes!(messages::mark_resolution))
         .routes(routes!(stats::stats))
+        .routes(routes!(attachments::upload))
+        .routes(routes!(attachments::download))
+        .routes(routes!(attachments::thumbnail))
+        .routes(routes!(sync::sync))
+        .routes(routes!(sync::events))
         .split_for_parts()
 }
 

@@ -8,10 +8,12 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use lifebuoy_domain::{validation, Role};
 
+use crate::blobs::BlobConfig;
 use crate::error::{Error, Result};
 use crate::server::{self, ServerConfig};
 use crate::store::sqlite::{Durability, SqliteStore};
 use crate::store::{NewUser, Store};
+use crate::uploads::{UploadLimits, MIB};
 
 #[derive(Parser)]
 #[command(
@@ -84,6 +86,60 @@ pub struct ServeArgs {
     /// How long a sign-in lasts.
     #[arg(long, env = "LIFEBUOY_SESSION_TTL_HOURS", default_value_t = 720)]
     session_ttl_hours: u64,
+    #[command(flatten)]
+    files: FileArgs,
+}
+
+/// Where attachments are kept and how much may be uploaded.
+#[derive(Args)]
+pub struct FileArgs {
+    /// Keep attachments in an S3-compatible service at this URL instead of DATA_DIR/files.
+    /// Credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+    #[arg(long, env = "LIFEBUOY_S3_ENDPOINT", requires = "s3_bucket")]
+    s3_endpoint: Option<String>,
+    #[arg(long, env = "LIFEBUOY_S3_BUCKET")]
+    s3_bucket: Option<String>,
+    #[arg(long, env = "LIFEBUOY_S3_REGION", default_value = "us-east-1")]
+    s3_region: String,
+    /// The largest file one upload may be.
+    #[arg(long, env = "LIFEBUOY_MAX_UPLOAD_MIB", default_value_t = 10)]
+    max_upload_mib: u64,
+    /// How long an upload waits to be attached to a ticket before it is deleted.
+    #[arg(long, env = "LIFEBUOY_STAGED_UPLOAD_TTL_HOURS", default_value_t = 24)]
+    staged_upload_ttl_hours: u64,
+    /// The most one user may have uploaded but not attached yet.
+    #[arg(long, env = "LIFEBUOY_USER_STAGED_QUOTA_MIB", default_value_t = 200)]
+    user_staged_quota_mib: u64,
+    /// The most files one ticket may hold in all.
+    #[arg(long, env = "LIFEBUOY_TICKET_FILES_QUOTA_MIB", default_value_t = 100)]
+    ticket_files_quota_mib: u64,
+    /// How often expired uploads, sessions and keys are swept.
+    #[arg(long, env = "LIFEBUOY_SWEEP_INTERVAL_SECS", default_value_t = 600)]
+    sweep_interval_secs: u64,
+}
+
+impl FileArgs {
+    fn blobs(&self, data_dir: &std::path::Path) -> BlobConfig {
+        match (&self.s3_endpoint, &self.s3_bucket) {
+            (Some(endpoint), Some(bucket)) => BlobConfig::S3 {
+                endpoint: endpoint.clone(),
+                bucket: bucket.clone(),
+                region: self.s3_region.clone(),
+            },
+            _ => BlobConfig::Local {
+                root: data_dir.join("files"),
+            },
+        }
+    }
+
+    fn limits(&self) -> UploadLimits {
+        UploadLimits {
+            max_file_bytes: self.max_upload_mib.max(1) * MIB,
+            staged_ttl: Duration::from_secs(self.staged_upload_ttl_hours.max(1) * 3600),
+            user_staged_quota: self.user_staged_quota_mib.max(1) * MIB,
+            ticket_quota: self.ticket_files_quota_mib.max(1) * MIB,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -149,6 +205,9 @@ async fn serve(args: ServeArgs) -> Result<()> {
         durability: args.storage.durability,
         demo: args.demo,
         session_ttl: Duration::from_secs(args.session_ttl_hours.max(1) * 3600),
+        blobs: args.files.blobs(&args.storage.data_dir),
+        uploads: args.files.limits(),
+        sweep_every: Duration::from_secs(args.files.sweep_interval_secs.max(1)),
     };
     let state = server::open_state(&config).await?;
     let listener = tokio::net::TcpListener::bind(args.listen)
@@ -159,7 +218,13 @@ async fn serve(args: ServeArgs) -> Result<()> {
     if args.demo {
         print_demo_help(addr);
     }
-    server::serve(listener, state, server::shutdown_signal()).await
+    server::serve(
+        listener,
+        state,
+        config.sweep_every,
+        server::shutdown_signal(),
+    )
+    .await
 }
 
 fn print_demo_help(addr: SocketAddr) {

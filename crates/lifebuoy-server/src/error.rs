@@ -40,7 +40,11 @@ pub enum Error {
     #[error("{0}")]
     PayloadTooLarge(String),
     #[error("{0}")]
+    QuotaExceeded(String),
+    #[error("{0}")]
     UnsupportedMediaType(String),
+    #[error("{0}")]
+    RangeNotSatisfiable(String),
     #[error("too many failed sign-in attempts")]
     TooManyRequests { retry_after_secs: u64 },
     #[error("the service is unavailable: {0}")]
@@ -86,7 +90,8 @@ impl Error {
             Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Error::Conflict(_) | Error::IllegalTransition { .. } => StatusCode::CONFLICT,
             Error::Validation(_) | Error::IdempotencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
-            Error::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::PayloadTooLarge(_) | Error::QuotaExceeded(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::RangeNotSatisfiable(_) => StatusCode::RANGE_NOT_SATISFIABLE,
             Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -110,6 +115,8 @@ impl Error {
             Error::Validation(_) => "validation",
             Error::IdempotencyMismatch => "idempotency-key-reused",
             Error::PayloadTooLarge(_) => "payload-too-large",
+            Error::QuotaExceeded(_) => "quota-exceeded",
+            Error::RangeNotSatisfiable(_) => "range-not-satisfiable",
             Error::UnsupportedMediaType(_) => "unsupported-media-type",
             Error::TooManyRequests { .. } => "too-many-requests",
             Error::Unavailable(_) => "unavailable",

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod blobs;
 pub mod cli;
 pub mod demo;
 pub mod error;
@@ -11,5 +12,6 @@ pub mod routes;
 pub mod server;
 pub mod state;
 pub mod store;
+pub mod uploads;
 
 pub use error::{Error, Result};

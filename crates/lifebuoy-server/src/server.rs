@@ -9,14 +9,18 @@ use chrono::Utc;
 use tokio::net::TcpListener;
 
 use crate::auth::LoginLimiter;
+use crate::blobs::{BlobConfig, Blobs};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 use crate::store::sqlite::{Durability, SqliteStore};
 use crate::store::Store;
+use crate::uploads::sweep::sweep_uploads;
+use crate::uploads::UploadLimits;
 
 /// Idempotency keys are kept at least this long (the contract promises 24 hours).
 pub const IDEMPOTENCY_RETENTION: Duration = Duration::from_secs(48 * 60 * 60);
-const SWEEP_EVERY: Duration = Duration::from_secs(10 * 60);
+/// An upload still `receiving` after this long was cut off (a crash, a dead client).
+const RECEIVING_GIVE_UP: Duration = Duration::from_secs(6 * 60 * 60);
 
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
@@ -24,6 +28,10 @@ pub struct ServerConfig {
     pub durability: Durability,
     pub demo: bool,
     pub session_ttl: Duration,
+    pub blobs: BlobConfig,
+    pub uploads: UploadLimits,
+    /// How often expired sessions, keys and uploads are swept (also once at start).
+    pub sweep_every: Duration,
 }
 
 /// Where the SQLite file lives: `LIFEBUOY_DATABASE_URL` if given, else `DATA_DIR/lifebuoy.db`.
@@ -61,6 +69,7 @@ pub fn prepare_data_dir(dir: &Path) -> Result<()> {
 }
 
 pub async fn open_state(config: &ServerConfig) -> Result<AppState> {
+    let blobs = Arc::new(Blobs::open(&config.blobs)?);
     let store = SqliteStore::open(&config.database, config.durability).await?;
     let store: Arc<dyn Store> = Arc::new(store);
     if config.demo {
@@ -74,8 +83,11 @@ pub async fn open_state(config: &ServerConfig) -> Result<AppState> {
     }
     Ok(AppState {
         store,
+        blobs,
         limiter: Arc::new(LoginLimiter::default()),
         session_ttl: config.session_ttl,
+        uploads: config.uploads.clone(),
+        shutdown: tokio_util::sync::CancellationToken::new(),
     })
 }
 
@@ -83,27 +95,48 @@ pub async fn open_state(config: &ServerConfig) -> Result<AppState> {
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
+    sweep_every: Duration,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
-    let sweeper = tokio::spawn(sweep_forever(state.store.clone()));
+    let sweeper = tokio::spawn(sweep_forever(state.clone(), sweep_every));
+    let streams = state.shutdown.clone();
     let app = crate::app::router(state);
     let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            streams.cancel();
+        })
         .await;
     sweeper.abort();
     served.map_err(|e| Error::Internal(format!("the server stopped: {e}")))
 }
 
-async fn sweep_forever(store: Arc<dyn Store>) {
-    let mut tick = tokio::time::interval(SWEEP_EVERY);
+async fn sweep_forever(state: AppState, every: Duration) {
+    // Uploads still `receiving` from before this process started were cut off by its end.
+    let started = Utc::now();
+    let mut tick = tokio::time::interval(every);
     loop {
         tick.tick().await;
         let now = Utc::now();
         let keys_before = now
             - chrono::Duration::from_std(IDEMPOTENCY_RETENTION)
                 .unwrap_or(chrono::Duration::days(2));
-        if let Err(e) = store.sweep(now, keys_before).await {
+        if let Err(e) = state.store.sweep(now, keys_before).await {
             tracing::warn!(error = %e, "sweeping expired sessions and idempotency keys failed");
+        }
+        let give_up = now
+            - chrono::Duration::from_std(RECEIVING_GIVE_UP).unwrap_or(chrono::Duration::hours(6));
+        match sweep_uploads(
+            state.store.as_ref(),
+            &state.blobs,
+            now,
+            give_up.max(started),
+        )
+        .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(removed = n, "swept unused and unfinished uploads"),
+            Err(e) => tracing::warn!(error = %e, "sweeping uploads failed"),
         }
     }
 }

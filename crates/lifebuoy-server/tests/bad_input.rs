@@ -38,7 +38,7 @@ async fn every_kind_of_bad_body_gets_a_clear_problem() {
         ("empty description", br#"{"subject": "s", "description": ""}"#.to_vec(), StatusCode::UNPROCESSABLE_ENTITY, Some("description")),
         ("context not an object", br#"{"subject": "s", "description": "d", "context": "x"}"#.to_vec(), StatusCode::UNPROCESSABLE_ENTITY, Some("context")),
         ("invalid utf-8", b"{\"subject\": \"\xff\xfe\", \"description\": \"d\"}".to_vec(), StatusCode::BAD_REQUEST, None),
-        ("attachments before uploads exist", br#"{"subject": "s", "description": "d", "attachment_ids": ["6f1d2c3b-0000-4000-8000-00000000abcd"]}"#.to_vec(), StatusCode::UNPROCESSABLE_ENTITY, Some("attachment_ids")),
+        ("attachment that is no upload of mine", br#"{"subject": "s", "description": "d", "attachment_ids": ["6f1d2c3b-0000-4000-8000-00000000abcd"]}"#.to_vec(), StatusCode::UNPROCESSABLE_ENTITY, Some("attachment_ids[0]")),
     ];
     for (name, body, want, field) in cases {
         let r = fran

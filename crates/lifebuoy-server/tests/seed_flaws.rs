@@ -1,6 +1,7 @@
 //! Each flaw of the seed design (shared/seed/README.md) that this server could repeat,
-//! as a test that fails if it does. Flaws 4, 5, 8, 11, 13 and 14 belong to other parts
-//! (export, attachments, live events, the desktop app) and are tested there.
+//! as a test that fails if it does. Flaws 4, 13 and 14 belong to other parts (export,
+//! live events, the desktop app) and are tested there; the attachment suite
+//! (tests/attachments.rs) covers flaws 5, 8 and 11 in depth, on both storage backends.
 
 mod common;
 
@@ -310,4 +311,96 @@ async fn flaw_12_a_retried_submit_does_not_duplicate() {
     assert_eq!(numbers.len(), 1);
     let (_, list) = fran.get("/api/v1/tickets").await;
     assert_eq!(list["items"].as_array().map(Vec::len), Some(1));
+}
+
+fn small_png() -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(8, 8, image::Rgb([10, 20, 30]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .expect("png");
+    out.into_inner()
+}
+
+/// Flaw 5: storage keys from the client's file name, public URLs, unchecked content types.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flaw_05_files_are_keyed_by_the_server_private_and_checked() {
+    let server = TestServer::start().await;
+    let fran = server.login(FIELD).await;
+    let up = fran
+        .upload("../../../srv/www/x.png", "image/png", small_png())
+        .await;
+    assert_eq!(up.status, StatusCode::CREATED, "{}", up.text);
+    assert_eq!(up.json["file_name"], "x.png");
+    assert_eq!(
+        server.stored_files(),
+        [
+            format!("files/{}", id(&up.json)),
+            format!("thumbs/{}.png", id(&up.json))
+        ]
+    );
+    let url = format!("/api/v1/attachments/{}", id(&up.json));
+    assert_eq!(
+        server.anonymous().fetch(&url, &[]).await.0,
+        StatusCode::UNAUTHORIZED,
+        "no public URL"
+    );
+    let fake = fran
+        .upload("x.png", "image/png", b"<html>not an image</html>".to_vec())
+        .await;
+    assert_problem(&fake, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
+
+/// Flaw 8: the message route accepted attachments and silently dropped them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flaw_08_files_sent_with_a_reply_are_kept() {
+    let server = TestServer::start().await;
+    let fran = server.login(FIELD).await;
+    let ticket = fran.new_ticket("Reply with a file").await;
+    let up = fran.upload("more.png", "image/png", small_png()).await.json;
+    let (status, msg) = fran
+        .post(
+            &format!("/api/v1/tickets/{}/messages", id(&ticket)),
+            json!({"body": "another screenshot", "attachment_ids": [id(&up)]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{msg}");
+    assert_eq!(msg["attachments"][0]["id"], up["id"]);
+    let detail = fran.detail(&ticket).await;
+    assert_eq!(
+        detail["messages"][0]["attachments"][0]["file_name"],
+        "more.png"
+    );
+    assert_eq!(detail["ticket"]["attachment_count"], 1);
+}
+
+/// Flaw 11: files uploaded before the ticket existed, outside any transaction, so a
+/// failure left orphans or half-made tickets.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flaw_11_a_failed_create_leaves_no_half_made_ticket() {
+    let server = TestServer::start().await;
+    let fran = server.login(FIELD).await;
+    let rory = server.login(FIELD2).await;
+    let good = fran.upload("a.png", "image/png", small_png()).await.json;
+    let not_mine = rory.upload("b.png", "image/png", small_png()).await.json;
+    let r = fran
+        .json(
+            Method::POST,
+            "/api/v1/tickets",
+            Some(json!({"subject": "Half made?", "description": "d", "attachment_ids": [id(&good), id(&not_mine)]})),
+            None,
+        )
+        .await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json["errors"][0]["field"], "attachment_ids[1]");
+    let (_, list) = fran.get("/api/v1/tickets").await;
+    assert_eq!(list["items"], json!([]), "no ticket without its files");
+    // The good upload is still staged and usable: nothing was half-attached.
+    let (status, t) = fran
+        .post(
+            "/api/v1/tickets",
+            json!({"subject": "Whole", "description": "d", "attachment_ids": [id(&good)]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{t}");
+    assert_eq!(t["attachment_count"], 1);
 }

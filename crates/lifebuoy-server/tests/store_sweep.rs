@@ -14,6 +14,7 @@ fn new_ticket(subject: &str) -> NewTicket {
         priority: Default::default(),
         context: serde_json::json!({}),
         system_info: serde_json::json!({}),
+        attach: Default::default(),
     }
 }
 

@@ -26,10 +26,11 @@ enum Target {
     Missing,
 }
 
-/// A ticket with an internal note and a public staff reply.
+/// A ticket with an attached image, an internal note and a public staff reply.
 struct Fixture {
     ticket: String,
     reply: String,
+    file: String,
 }
 
 struct Route {
@@ -123,13 +124,28 @@ fn routes() -> Vec<Route> {
     ]
 }
 
+fn tiny_png() -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(4, 4, image::Rgb([1, 2, 3]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .expect("png");
+    out.into_inner()
+}
+
 async fn fixture(owner: &Api, agent: &Api, subject: &str) -> Fixture {
-    let ticket = owner.new_ticket(subject).await;
+    let file = owner.upload("shot.png", "image/png", tiny_png()).await.json;
+    let (_, ticket) = owner
+        .post(
+            "/api/v1/tickets",
+            json!({"subject": subject, "description": "d", "attachment_ids": [id(&file)]}),
+        )
+        .await;
     agent.reply(&ticket, SECRET_NOTE, true).await;
     let reply = agent.reply(&ticket, "public answer", false).await;
     Fixture {
         ticket: id(&ticket).to_owned(),
         reply: id(&reply).to_owned(),
+        file: id(&file).to_owned(),
     }
 }
 
@@ -164,12 +180,20 @@ async fn every_route_every_role_every_target() {
                 };
                 let own = fixture(&own_owner, &agent, "Own ticket").await;
                 let other = fixture(&rory, &agent, OTHERS_SUBJECT).await;
-                let (ticket, mid) = match target {
-                    Target::Own => (own.ticket.clone(), own.reply.clone()),
-                    Target::Other => (other.ticket.clone(), other.reply.clone()),
-                    Target::Missing => (MISSING.to_owned(), MISSING.to_owned()),
+                let (ticket, mid, file) = match target {
+                    Target::Own => (own.ticket.clone(), own.reply.clone(), own.file.clone()),
+                    Target::Other => (
+                        other.ticket.clone(),
+                        other.reply.clone(),
+                        other.file.clone(),
+                    ),
+                    Target::Missing => (MISSING.to_owned(), MISSING.to_owned(), MISSING.to_owned()),
                 };
-                let path = route.path.replace("{id}", &ticket).replace("{mid}", &mid);
+                let path = route
+                    .path
+                    .replace("{id}", &ticket)
+                    .replace("{mid}", &mid)
+                    .replace("{aid}", &file);
                 let r = caller
                     .json(route.method.clone(), &path, route.body.map(|b| b()), None)
                     .await;
@@ -203,7 +227,7 @@ async fn every_route_every_role_every_target() {
                 }
                 if matches!(who, Who::Requester | Who::Anonymous) {
                     for hidden in [SECRET_NOTE, OTHERS_SUBJECT, "\"internal\":true"] {
-                        if r.text.contains(hidden) {
+                        if r.text.contains(hidden) && route.name != "download" {
                             failures.push(format!(
                                 "{} as {who:?} on {target:?} leaked {hidden}: {}",
                                 route.name, r.text

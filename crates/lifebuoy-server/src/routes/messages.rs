@@ -6,7 +6,7 @@ use lifebuoy_domain::validation::{self, Checker};
 use lifebuoy_domain::wire::{CreateMessage, Message, Problem, Ticket};
 
 use super::created;
-use super::tickets::no_attachments_yet;
+use super::tickets::attach;
 use crate::error::{Error, Result};
 use crate::extract::{idempotency, path_id, ApiJson, CurrentUser};
 use crate::state::AppState;
@@ -42,13 +42,6 @@ pub async fn create_message(
     )?;
     let mut check = Checker::new();
     let text = check.check(validation::body(&body.body));
-    if body
-        .attachment_ids
-        .as_ref()
-        .is_some_and(|ids| !ids.is_empty())
-    {
-        check.push(no_attachments_yet());
-    }
     check.finish()?;
     let text = text.ok_or_else(|| Error::internal("validated body missing"))?;
     let internal = body.internal.unwrap_or(false);
@@ -60,6 +53,7 @@ pub async fn create_message(
     let message = NewMessage {
         body: text,
         internal,
+        attach: attach(&state, body.attachment_ids),
     };
     let result = state
         .store

@@ -1,10 +1,12 @@
 //! The v1 routes. Each handler carries its `#[utoipa::path]`, and the router is built
 //! from those annotations, so a route cannot be served without being documented.
 
+pub mod attachments;
 pub mod auth;
 mod list_query;
 pub mod messages;
 pub mod stats;
+pub mod sync;
 pub mod system;
 pub mod tickets;
 

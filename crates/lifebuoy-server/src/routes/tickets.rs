@@ -7,13 +7,12 @@ use lifebuoy_domain::validation::{self, Checker, DEFAULT_CATEGORY};
 use lifebuoy_domain::wire::{
     CreateTicket, Problem, Ticket, TicketDetail, TicketPage, UpdateTicket,
 };
-use lifebuoy_domain::FieldError;
 
 use super::{created, list_query};
 use crate::error::{Error, Result};
 use crate::extract::{idempotency, path_id, ApiJson, CurrentUser};
 use crate::state::AppState;
-use crate::store::NewTicket;
+use crate::store::{Attach, NewTicket};
 
 /// A page of the tickets the caller may see, newest activity first by default.
 #[utoipa::path(get, path = "/api/v1/tickets", tag = "tickets",
@@ -68,13 +67,6 @@ pub async fn create_ticket(
             check.check(validation::json_object(field, v));
         }
     }
-    if body
-        .attachment_ids
-        .as_ref()
-        .is_some_and(|ids| !ids.is_empty())
-    {
-        check.push(no_attachments_yet());
-    }
     check.finish()?;
     let (Some(subject), Some(description), Some(category)) = (subject, description, category)
     else {
@@ -87,17 +79,18 @@ pub async fn create_ticket(
         priority: body.priority.unwrap_or_default(),
         context: body.context.unwrap_or_else(|| serde_json::json!({})),
         system_info: body.system_info.unwrap_or_else(|| serde_json::json!({})),
+        attach: attach(&state, body.attachment_ids),
     };
     let result = state.store.create_ticket(me.actor(), ticket, idem).await?;
     Ok(created(result))
 }
 
-/// Refused rather than dropped: a file the user attached must never silently vanish.
-pub(super) fn no_attachments_yet() -> FieldError {
-    FieldError::new(
-        "attachment_ids",
-        "this server does not accept attachments yet; send the ticket without them",
-    )
+/// The files to attach, with the per-ticket limit the store enforces.
+pub(super) fn attach(state: &AppState, ids: Option<Vec<uuid::Uuid>>) -> Attach {
+    Attach {
+        ids: ids.unwrap_or_default(),
+        ticket_quota: i64::try_from(state.uploads.ticket_quota).unwrap_or(i64::MAX),
+    }
 }
 
 /// A ticket with its conversation (oldest first) and timeline.

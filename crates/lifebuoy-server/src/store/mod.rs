@@ -8,7 +8,10 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use lifebuoy_domain::rules::{Actor, Patch};
-use lifebuoy_domain::wire::{Message, Stats, Ticket, TicketDetail, TicketPage, TicketSort, User};
+use lifebuoy_domain::wire::{
+    Attachment, ChangeKind, Message, Stats, Ticket, TicketDetail, TicketEvent, TicketPage,
+    TicketSort, User,
+};
 use lifebuoy_domain::{Priority, Role, Status};
 use uuid::Uuid;
 
@@ -39,11 +42,65 @@ pub struct NewTicket {
     pub priority: Priority,
     pub context: serde_json::Value,
     pub system_info: serde_json::Value,
+    pub attach: Attach,
 }
 
 pub struct NewMessage {
     pub body: String,
     pub internal: bool,
+    pub attach: Attach,
+}
+
+/// Staged uploads to attach in the same transaction as the ticket or message.
+#[derive(Debug, Clone, Default)]
+pub struct Attach {
+    pub ids: Vec<Uuid>,
+    /// The most bytes of attachments one ticket may hold in all.
+    pub ticket_quota: i64,
+}
+
+/// What a finished upload turned out to be.
+pub struct FinishedUpload {
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub thumbnail_key: Option<String>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Where a file the caller may read is kept.
+pub struct StoredFile {
+    pub storage_key: String,
+    pub thumbnail_key: Option<String>,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+}
+
+/// One feed position with what it touched, as the viewer may see it.
+pub struct FeedEntry {
+    pub seq: i64,
+    pub kind: ChangeKind,
+    /// The ticket as it is now.
+    pub ticket: Ticket,
+    pub message: Option<Message>,
+    pub event: Option<TicketEvent>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A page of everything a viewer may see, by ticket.
+pub struct Snapshot {
+    pub tickets: Vec<Ticket>,
+    pub messages: Vec<Message>,
+    pub last_ticket_seq: i64,
+    pub more: bool,
+}
+
+/// An upload to remove: expired while staged, or abandoned mid-way by a crash.
+pub struct DeadUpload {
+    pub id: Uuid,
+    pub storage_key: String,
+    pub thumbnail_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,6 +181,45 @@ pub trait Store: Send + Sync + 'static {
         ticket_id: Uuid,
         message_id: Uuid,
     ) -> Result<Ticket>;
+
+    /// Records an upload about to be written to `storage_key`, before a byte is written.
+    async fn begin_upload(
+        &self,
+        owner: Uuid,
+        id: Uuid,
+        storage_key: &str,
+        file_name: &str,
+    ) -> Result<()>;
+    /// Marks the upload stored and checked; or replays the answer of an earlier upload
+    /// with the same Idempotency-Key (the caller then discards this one).
+    async fn finish_upload(
+        &self,
+        owner: Uuid,
+        id: Uuid,
+        done: FinishedUpload,
+        idempotency: Option<Idempotency>,
+    ) -> Result<Created<Attachment>>;
+    /// Forgets an upload's row (its file must already be gone).
+    async fn forget_upload(&self, id: Uuid) -> Result<()>;
+    /// Bytes the user has uploaded but not yet attached (for the staging quota).
+    async fn staged_bytes(&self, owner: Uuid) -> Result<i64>;
+    /// The file behind an attachment id, if `viewer` may read it.
+    async fn stored_file(&self, viewer: Actor, id: Uuid) -> Result<Option<StoredFile>>;
+    /// Staged uploads past `now` and uploads still receiving since before `receiving_before`.
+    async fn dead_uploads(
+        &self,
+        now: DateTime<Utc>,
+        receiving_before: DateTime<Utc>,
+    ) -> Result<Vec<DeadUpload>>;
+
+    /// The newest position of the change feed.
+    fn feed_position(&self) -> i64;
+    /// Wakes when the feed moves (the value is the new position).
+    fn follow_feed(&self) -> tokio::sync::watch::Receiver<i64>;
+    /// Feed entries after `after` that `viewer` may see, oldest first.
+    async fn feed(&self, viewer: Actor, after: i64, limit: u32) -> Result<Vec<FeedEntry>>;
+    /// Tickets (with their messages) after ticket seq `after_ticket_seq` that `viewer` may see.
+    async fn snapshot(&self, viewer: Actor, after_ticket_seq: i64, limit: u32) -> Result<Snapshot>;
 
     /// Staff figures as of `now`.
     async fn stats(&self, now: DateTime<Utc>) -> Result<Stats>;

@@ -5,8 +5,10 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use lifebuoy_server::blobs::BlobConfig;
 use lifebuoy_server::server::{self, ServerConfig};
 use lifebuoy_server::store::sqlite::Durability;
+use lifebuoy_server::uploads::UploadLimits;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use tokio::sync::oneshot;
@@ -17,9 +19,18 @@ pub const FIELD2: &str = "field2@demo.test";
 pub const AGENT: &str = "agent@demo.test";
 pub const ADMIN: &str = "admin@demo.test";
 
+/// How a test server is set up; `Default` is the local disk with default limits.
+#[derive(Clone, Default)]
+pub struct Options {
+    pub blobs: Option<BlobConfig>,
+    pub uploads: UploadLimits,
+    pub sweep_every: Option<Duration>,
+}
+
 pub struct TestServer {
     pub base: String,
     pub db: PathBuf,
+    pub options: Options,
     dir: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
@@ -28,11 +39,16 @@ pub struct TestServer {
 impl TestServer {
     /// A fresh server with the demo accounts.
     pub async fn start() -> Self {
+        Self::start_with(Options::default()).await
+    }
+
+    pub async fn start_with(options: Options) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("lifebuoy.db");
         let mut server = Self {
             base: String::new(),
             db,
+            options,
             dir,
             stop: None,
             task: None,
@@ -47,7 +63,13 @@ impl TestServer {
             durability: Durability::Normal,
             demo: true,
             session_ttl: Duration::from_secs(3600),
+            blobs: self.options.blobs.clone().unwrap_or(BlobConfig::Local {
+                root: self.dir.path().join("files"),
+            }),
+            uploads: self.options.uploads.clone(),
+            sweep_every: self.options.sweep_every.unwrap_or(Duration::from_secs(600)),
         };
+        let sweep_every = config.sweep_every;
         let state = server::open_state(&config).await.expect("open state");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -56,7 +78,7 @@ impl TestServer {
         let (tx, rx) = oneshot::channel::<()>();
         self.stop = Some(tx);
         self.task = Some(tokio::spawn(async move {
-            let _ = server::serve(listener, state, async {
+            let _ = server::serve(listener, state, sweep_every, async {
                 let _ = rx.await;
             })
             .await;
@@ -239,4 +261,97 @@ pub fn assert_problem(r: &Reply, status: StatusCode) {
         );
     }
     assert_eq!(r.json["status"], status.as_u16());
+}
+
+pub mod s3;
+pub mod sse;
+
+/// Every regular file below `dir`, as paths relative to it.
+pub fn files_under(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(rel) = path.strip_prefix(dir) {
+                out.push(rel.to_string_lossy().into_owned());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+impl TestServer {
+    /// Files the local storage holds (empty for S3).
+    pub fn stored_files(&self) -> Vec<String> {
+        files_under(&self.dir.path().join("files"))
+    }
+}
+
+impl Api {
+    /// Uploads `bytes` as `name` with the declared type; returns the reply.
+    pub async fn upload(&self, name: &str, content_type: &str, bytes: Vec<u8>) -> Reply {
+        self.upload_keyed(name, content_type, bytes, None).await
+    }
+
+    pub async fn upload_keyed(
+        &self,
+        name: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+        key: Option<&str>,
+    ) -> Reply {
+        let part = reqwest::multipart::Part::bytes(bytes)
+            .file_name(name.to_owned())
+            .mime_str(content_type)
+            .expect("mime");
+        let form = reqwest::multipart::Form::new().part("file", part);
+        let mut req = self
+            .http
+            .post(format!("{}/api/v1/uploads", self.base))
+            .multipart(form);
+        if let Some(token) = &self.token {
+            req = req.bearer_auth(token);
+        }
+        if let Some(key) = key {
+            req = req.header("idempotency-key", key);
+        }
+        let res = req.send().await.expect("upload reaches the server");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let text = res.text().await.unwrap_or_default();
+        let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            text,
+            json,
+        }
+    }
+
+    /// GETs raw bytes with optional extra headers.
+    pub async fn fetch(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+        let mut req = self.http.get(format!("{}{}", self.base, path));
+        if let Some(token) = &self.token {
+            req = req.bearer_auth(token);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = req.send().await.expect("request");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = res.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+        (status, headers, body)
+    }
 }

@@ -5,7 +5,7 @@ use lifebuoy_domain::wire::Message;
 use uuid::Uuid;
 
 use super::rows::{self, author, record_changes, ticket_row};
-use super::{idempotency, now_ms, to_time, SqliteStore};
+use super::{idempotency, now_ms, to_time, uploads, SqliteStore};
 use crate::error::{Error, Result};
 use crate::store::{Created, Idempotency, NewMessage};
 
@@ -29,9 +29,9 @@ impl SqliteStore {
 
         let now = now_ms();
         let id = Uuid::new_v4();
-        sqlx::query(
+        let message_seq: i64 = sqlx::query_scalar(
             "INSERT INTO messages (id, ticket_seq, author_id, body, internal, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES (?, ?, ?, ?, ?, ?) RETURNING seq",
         )
         .bind(id.to_string())
         .bind(row.seq)
@@ -39,7 +39,18 @@ impl SqliteStore {
         .bind(&message.body)
         .bind(message.internal)
         .bind(now)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
+        .await?;
+        rows::record_message_change(&mut tx, row.seq, message_seq, message.internal, now).await?;
+        let attachments = uploads::attach(
+            &mut tx,
+            actor,
+            row.seq,
+            Some(message_seq),
+            message.internal,
+            &message.attach,
+            now,
+        )
         .await?;
         sqlx::query(if message.internal {
             "UPDATE tickets SET internal_messages = internal_messages + 1 WHERE seq = ?"
@@ -71,11 +82,12 @@ impl SqliteStore {
             author: author(&actor.id.to_string(), name, &role)?,
             body: message.body,
             internal: message.internal,
-            attachments: Vec::new(),
+            attachments,
             created_at: to_time(now),
         };
         idempotency::remember(&mut tx, actor.id, idem.as_ref(), 201, &created).await?;
         tx.commit().await?;
+        self.announce().await;
         Ok(Created::New(created))
     }
 }

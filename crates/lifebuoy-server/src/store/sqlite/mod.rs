@@ -12,21 +12,24 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use lifebuoy_domain::rules::{Actor, Patch};
-use lifebuoy_domain::wire::{Message, Stats, Ticket, TicketDetail, TicketPage, User};
+use lifebuoy_domain::wire::{Attachment, Message, Stats, Ticket, TicketDetail, TicketPage, User};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use uuid::Uuid;
 
 use super::{
-    Created, Credentials, Idempotency, NewMessage, NewTicket, NewUser, Store, TicketFilter,
+    Created, Credentials, DeadUpload, FeedEntry, FinishedUpload, Idempotency, NewMessage,
+    NewTicket, NewUser, Snapshot, Store, StoredFile, TicketFilter,
 };
 use crate::error::{Error, Result};
 
+mod feed;
 mod idempotency;
 mod messages;
 mod rows;
 mod stats;
 mod tickets;
+mod uploads;
 mod users;
 
 static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -43,6 +46,8 @@ pub enum Durability {
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
+    /// The newest feed position, for `/events` followers to wait on.
+    feed: tokio::sync::watch::Sender<i64>,
 }
 
 impl SqliteStore {
@@ -69,7 +74,15 @@ impl SqliteStore {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(base.read_only(true))
             .await?;
-        Ok(Self { writer, reader })
+        let position: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM changes")
+            .fetch_one(&reader)
+            .await?;
+        let (feed, _) = tokio::sync::watch::channel(position.unwrap_or(0));
+        Ok(Self {
+            writer,
+            reader,
+            feed,
+        })
     }
 
     /// Runs the migrations only, for `lifebuoy-server migrate`.
@@ -178,6 +191,62 @@ impl Store for SqliteStore {
         message_id: Uuid,
     ) -> Result<Ticket> {
         self.resolve_with(actor, ticket_id, message_id).await
+    }
+
+    async fn begin_upload(
+        &self,
+        owner: Uuid,
+        id: Uuid,
+        storage_key: &str,
+        file_name: &str,
+    ) -> Result<()> {
+        self.insert_upload(owner, id, storage_key, file_name).await
+    }
+
+    async fn finish_upload(
+        &self,
+        owner: Uuid,
+        id: Uuid,
+        done: FinishedUpload,
+        idempotency: Option<Idempotency>,
+    ) -> Result<Created<Attachment>> {
+        self.stage_upload(owner, id, done, idempotency).await
+    }
+
+    async fn forget_upload(&self, id: Uuid) -> Result<()> {
+        self.delete_upload(id).await
+    }
+
+    async fn staged_bytes(&self, owner: Uuid) -> Result<i64> {
+        self.sum_staged(owner).await
+    }
+
+    async fn stored_file(&self, viewer: Actor, id: Uuid) -> Result<Option<StoredFile>> {
+        self.find_stored_file(viewer, id).await
+    }
+
+    async fn dead_uploads(
+        &self,
+        now: DateTime<Utc>,
+        receiving_before: DateTime<Utc>,
+    ) -> Result<Vec<DeadUpload>> {
+        self.find_dead_uploads(now, receiving_before).await
+    }
+
+    fn feed_position(&self) -> i64 {
+        *self.feed.borrow()
+    }
+
+    fn follow_feed(&self) -> tokio::sync::watch::Receiver<i64> {
+        self.feed.subscribe()
+    }
+
+    async fn feed(&self, viewer: Actor, after: i64, limit: u32) -> Result<Vec<FeedEntry>> {
+        self.feed_after(viewer, after, limit).await
+    }
+
+    async fn snapshot(&self, viewer: Actor, after_ticket_seq: i64, limit: u32) -> Result<Snapshot> {
+        self.snapshot_after(viewer, after_ticket_seq, limit).await
     }
 
     async fn stats(&self, now: DateTime<Utc>) -> Result<Stats> {

@@ -190,9 +190,9 @@ pub(super) async fn record_event(
     to: Option<String>,
     at: i64,
 ) -> Result<()> {
-    sqlx::query(
+    let event_seq: i64 = sqlx::query_scalar(
         "INSERT INTO ticket_events (ticket_seq, actor_id, kind, old_value, new_value, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING seq",
     )
     .bind(ticket_seq)
     .bind(actor.map(|a| a.to_string()))
@@ -200,6 +200,42 @@ pub(super) async fn record_event(
     .bind(from)
     .bind(to)
     .bind(at)
+    .fetch_one(&mut *conn)
+    .await?;
+    let change = if kind == EventKind::Created {
+        "ticket_created"
+    } else {
+        "ticket_updated"
+    };
+    sqlx::query(
+        "INSERT INTO changes (ticket_seq, requester_id, kind, event_seq, staff_only, created_at) \
+         SELECT seq, requester_id, ?, ?, 0, ? FROM tickets WHERE seq = ?",
+    )
+    .bind(change)
+    .bind(event_seq)
+    .bind(at)
+    .bind(ticket_seq)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Puts a new message in the feed; an internal note only in staff's.
+pub(super) async fn record_message_change(
+    conn: &mut SqliteConnection,
+    ticket_seq: i64,
+    message_seq: i64,
+    internal: bool,
+    at: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO changes (ticket_seq, requester_id, kind, message_seq, staff_only, created_at) \
+         SELECT seq, requester_id, 'message_created', ?, ?, ? FROM tickets WHERE seq = ?",
+    )
+    .bind(message_seq)
+    .bind(internal)
+    .bind(at)
+    .bind(ticket_seq)
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::rows::{
     self, author, record_changes, record_event, ticket_by_seq, ticket_row, TicketRow,
 };
-use super::{idempotency, now_ms, parse_id, to_time, SqliteStore};
+use super::{idempotency, now_ms, parse_id, to_time, uploads, SqliteStore};
 use crate::error::{Error, Result};
 use crate::store::cursor::Cursor;
 use crate::store::{AssigneeFilter, Created, Idempotency, NewTicket, TicketFilter};
@@ -56,9 +56,11 @@ impl SqliteStore {
             now,
         )
         .await?;
+        uploads::attach(&mut tx, actor, seq, None, false, &ticket.attach, now).await?;
         let created = ticket_by_seq(&mut tx, actor, seq).await?;
         idempotency::remember(&mut tx, actor.id, idem.as_ref(), 201, &created).await?;
         tx.commit().await?;
+        self.announce().await;
         Ok(Created::New(created))
     }
 
@@ -111,13 +113,21 @@ impl SqliteStore {
         };
         let seq = row.seq;
         let ticket = row.into_ticket(viewer)?;
-        let messages = messages_of(&mut tx, viewer, seq, ticket.id).await?;
+        let (attachments, mut by_message) = uploads::attachments_of(&mut tx, viewer, seq).await?;
+        let messages = messages_of(&mut tx, viewer, seq, ticket.id)
+            .await?
+            .into_iter()
+            .map(|(mseq, mut message)| {
+                message.attachments = by_message.remove(&mseq).unwrap_or_default();
+                message
+            })
+            .collect();
         let events = events_of(&mut tx, seq).await?;
         tx.commit().await?;
         Ok(Some(TicketDetail {
             ticket,
             messages,
-            attachments: Vec::new(),
+            attachments,
             events,
         }))
     }
@@ -148,6 +158,7 @@ impl SqliteStore {
         record_changes(&mut tx, row.seq, actor, &changes, now).await?;
         let ticket = ticket_by_seq(&mut tx, actor, row.seq).await?;
         tx.commit().await?;
+        self.announce().await;
         Ok(ticket)
     }
 
@@ -186,6 +197,7 @@ impl SqliteStore {
         record_changes(&mut tx, row.seq, actor, &changes, now).await?;
         let ticket = ticket_by_seq(&mut tx, actor, row.seq).await?;
         tx.commit().await?;
+        self.announce().await;
         Ok(ticket)
     }
 }
@@ -281,7 +293,8 @@ async fn check_assignable(conn: &mut SqliteConnection, user: Uuid) -> Result<()>
 }
 
 #[derive(sqlx::FromRow)]
-struct MessageRow {
+pub(super) struct MessageRow {
+    seq: i64,
     id: String,
     body: String,
     internal: bool,
@@ -292,31 +305,35 @@ struct MessageRow {
 }
 
 impl MessageRow {
-    fn into_message(self, ticket_id: Uuid) -> Result<Message> {
-        Ok(Message {
-            id: parse_id(&self.id)?,
-            ticket_id,
-            author: author(&self.author_id, self.author_name, &self.author_role)?,
-            body: self.body,
-            internal: self.internal,
-            attachments: Vec::new(),
-            created_at: to_time(self.created_at),
-        })
+    pub(super) fn into_message(self, ticket_id: Uuid) -> Result<(i64, Message)> {
+        let seq = self.seq;
+        Ok((
+            seq,
+            Message {
+                id: parse_id(&self.id)?,
+                ticket_id,
+                author: author(&self.author_id, self.author_name, &self.author_role)?,
+                body: self.body,
+                internal: self.internal,
+                attachments: Vec::new(),
+                created_at: to_time(self.created_at),
+            },
+        ))
     }
 }
 
-async fn messages_of(
+pub(super) async fn messages_of(
     conn: &mut SqliteConnection,
     viewer: Actor,
     seq: i64,
     ticket_id: Uuid,
-) -> Result<Vec<Message>> {
+) -> Result<Vec<(i64, Message)>> {
     let sql = if viewer.role.is_staff() {
-        "SELECT m.id, m.body, m.internal, m.created_at, u.id AS author_id, u.name AS author_name, \
+        "SELECT m.seq, m.id, m.body, m.internal, m.created_at, u.id AS author_id, u.name AS author_name, \
          u.role AS author_role FROM messages m JOIN users u ON u.id = m.author_id \
          WHERE m.ticket_seq = ? ORDER BY m.seq"
     } else {
-        "SELECT m.id, m.body, m.internal, m.created_at, u.id AS author_id, u.name AS author_name, \
+        "SELECT m.seq, m.id, m.body, m.internal, m.created_at, u.id AS author_id, u.name AS author_name, \
          u.role AS author_role FROM messages m JOIN users u ON u.id = m.author_id \
          WHERE m.ticket_seq = ? AND m.internal = 0 ORDER BY m.seq"
     };
@@ -330,7 +347,7 @@ async fn messages_of(
 }
 
 #[derive(sqlx::FromRow)]
-struct EventRow {
+pub(super) struct EventRow {
     kind: String,
     old_value: Option<String>,
     new_value: Option<String>,
@@ -340,31 +357,36 @@ struct EventRow {
     actor_role: Option<String>,
 }
 
-async fn events_of(conn: &mut SqliteConnection, seq: i64) -> Result<Vec<TicketEvent>> {
-    let found = sqlx::query_as::<_, EventRow>(
-        "SELECT e.kind, e.old_value, e.new_value, e.created_at, u.id AS actor_id, \
-         u.name AS actor_name, u.role AS actor_role FROM ticket_events e \
-         LEFT JOIN users u ON u.id = e.actor_id WHERE e.ticket_seq = ? ORDER BY e.seq",
-    )
+pub(super) const EVENT_SELECT: &str = "SELECT e.kind, e.old_value, e.new_value, e.created_at, \
+    u.id AS actor_id, u.name AS actor_name, u.role AS actor_role FROM ticket_events e \
+    LEFT JOIN users u ON u.id = e.actor_id";
+
+impl EventRow {
+    pub(super) fn into_event(self) -> Result<TicketEvent> {
+        let kind = EventKind::parse(&self.kind)
+            .ok_or_else(|| Error::Internal(format!("stored event kind `{}`", self.kind)))?;
+        let actor = match (self.actor_id, self.actor_name, self.actor_role) {
+            (Some(id), Some(name), Some(role)) => Some(author(&id, name, &role)?),
+            _ => None,
+        };
+        Ok(TicketEvent {
+            kind,
+            actor,
+            from: self.old_value,
+            to: self.new_value,
+            created_at: to_time(self.created_at),
+        })
+    }
+}
+
+pub(super) async fn events_of(conn: &mut SqliteConnection, seq: i64) -> Result<Vec<TicketEvent>> {
+    sqlx::query_as::<_, EventRow>(sqlx::AssertSqlSafe(format!(
+        "{EVENT_SELECT} WHERE e.ticket_seq = ? ORDER BY e.seq"
+    )))
     .bind(seq)
     .fetch_all(&mut *conn)
-    .await?;
-    found
-        .into_iter()
-        .map(|e| {
-            let kind = EventKind::parse(&e.kind)
-                .ok_or_else(|| Error::Internal(format!("stored event kind `{}`", e.kind)))?;
-            let actor = match (e.actor_id, e.actor_name, e.actor_role) {
-                (Some(id), Some(name), Some(role)) => Some(author(&id, name, &role)?),
-                _ => None,
-            };
-            Ok(TicketEvent {
-                kind,
-                actor,
-                from: e.old_value,
-                to: e.new_value,
-                created_at: to_time(e.created_at),
-            })
-        })
-        .collect()
+    .await?
+    .into_iter()
+    .map(EventRow::into_event)
+    .collect()
 }
