@@ -409,6 +409,9 @@ pub struct SyncPage {
     pub messages: Vec<Message>,
     /// Feed positions in this page, oldest first (empty in snapshot pages).
     pub changes: Vec<ChangeRef>,
+    /// The files filed with each ticket of this page that has any.
+    #[serde(default)]
+    pub ticket_attachments: Vec<TicketAttachments>,
     pub next: String,
     pub more: bool,
 }
@@ -424,4 +427,15 @@ pub struct LiveChange {
     pub message: Option<Message>,
     pub event: Option<TicketEvent>,
     pub created_at: DateTime<Utc>,
+    /// With `ticket_created`: the files filed with the ticket.
+    #[serde(default)]
+    pub ticket_attachments: Vec<Attachment>,
+}
+
+/// The files filed with one ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketAttachments {
+    pub ticket_id: Uuid,
+    pub attachments: Vec<Attachment>,
 }

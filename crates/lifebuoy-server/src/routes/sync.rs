@@ -12,7 +12,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::Json;
 use futures::Stream;
 use lifebuoy_domain::rules::Actor;
-use lifebuoy_domain::wire::{ChangeRef, LiveChange, Problem, SyncPage};
+use lifebuoy_domain::wire::{ChangeRef, LiveChange, Problem, SyncPage, TicketAttachments};
 use lifebuoy_domain::FieldError;
 use tokio_util::sync::CancellationToken;
 
@@ -157,6 +157,7 @@ pub async fn sync(
                 tickets: snap.tickets,
                 messages: snap.messages,
                 changes: Vec::new(),
+                ticket_attachments: snap.ticket_attachments,
                 next: next.encode(),
                 more: snap.more || at < state.store.feed_position(),
             }
@@ -182,10 +183,19 @@ pub async fn sync(
                     messages.push(m.clone());
                 }
             }
+            let ticket_attachments = entries
+                .iter()
+                .filter(|e| !e.ticket_attachments.is_empty())
+                .map(|e| TicketAttachments {
+                    ticket_id: e.ticket.id,
+                    attachments: e.ticket_attachments.clone(),
+                })
+                .collect();
             SyncPage {
                 tickets,
                 messages,
                 changes,
+                ticket_attachments,
                 next: Position::Feed(last).encode(),
                 more: entries.len() as u32 >= limit,
             }
@@ -213,6 +223,7 @@ fn live_event(entry: FeedEntry) -> Option<Event> {
         message: entry.message,
         event: entry.event,
         created_at: entry.created_at,
+        ticket_attachments: entry.ticket_attachments,
     };
     Event::default()
         .id(cursor)

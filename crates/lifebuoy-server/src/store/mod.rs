@@ -86,12 +86,15 @@ pub struct FeedEntry {
     pub message: Option<Message>,
     pub event: Option<TicketEvent>,
     pub created_at: DateTime<Utc>,
+    /// For a new ticket: the files filed with it.
+    pub ticket_attachments: Vec<Attachment>,
 }
 
 /// A page of everything a viewer may see, by ticket.
 pub struct Snapshot {
     pub tickets: Vec<Ticket>,
     pub messages: Vec<Message>,
+    pub ticket_attachments: Vec<lifebuoy_domain::wire::TicketAttachments>,
     pub last_ticket_seq: i64,
     pub more: bool,
 }

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use lifebuoy_domain::rules::Actor;
-use lifebuoy_domain::wire::{ChangeKind, Message, Ticket};
+use lifebuoy_domain::wire::{ChangeKind, Message, Ticket, TicketAttachments};
 use sqlx::SqliteConnection;
 
 use super::rows::ticket_by_seq;
@@ -117,6 +117,11 @@ impl SqliteStore {
                 ),
                 None => None,
             };
+            let ticket_attachments = if row.kind == "ticket_created" {
+                attachments_of(&mut tx, viewer, row.ticket_seq).await?.0
+            } else {
+                Vec::new()
+            };
             entries.push(FeedEntry {
                 seq: row.seq,
                 kind: change_kind(&row.kind)?,
@@ -124,6 +129,7 @@ impl SqliteStore {
                 message,
                 event,
                 created_at: to_time(row.created_at),
+                ticket_attachments,
             });
         }
         tx.commit().await?;
@@ -157,12 +163,19 @@ impl SqliteStore {
         let mut snapshot = Snapshot {
             tickets: Vec::new(),
             messages: Vec::new(),
+            ticket_attachments: Vec::new(),
             last_ticket_seq: after_ticket,
             more,
         };
         for seq in seqs.into_iter().take(limit as usize) {
             let ticket = ticket_by_seq(&mut tx, viewer, seq).await?;
-            let (_, mut by_message) = attachments_of(&mut tx, viewer, seq).await?;
+            let (own, mut by_message) = attachments_of(&mut tx, viewer, seq).await?;
+            if !own.is_empty() {
+                snapshot.ticket_attachments.push(TicketAttachments {
+                    ticket_id: ticket.id,
+                    attachments: own,
+                });
+            }
             for (mseq, mut message) in messages_of(&mut tx, viewer, seq, ticket.id).await? {
                 message.attachments = by_message.remove(&mseq).unwrap_or_default();
                 snapshot.messages.push(message);

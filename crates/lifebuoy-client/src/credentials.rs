@@ -1,0 +1,85 @@
+//! Bearer tokens live in the OS keyring, never in the store, a file or a log.
+//!
+//! On Linux the Secret Service (GNOME Keyring, KWallet) is used; where none runs (a
+//! headless box), the kernel keyring (keyutils) of the login session is used instead,
+//! which forgets the token at reboot: the user signs in again, queued work is kept.
+
+use std::sync::OnceLock;
+
+use crate::error::{ClientError, Result};
+
+const SERVICE: &str = "lifebuoy";
+
+fn keyring_error(e: keyring::Error) -> ClientError {
+    ClientError::Keyring(e.to_string())
+}
+
+/// Chooses the backend once per process.
+fn init() {
+    static CHOSEN: OnceLock<()> = OnceLock::new();
+    CHOSEN.get_or_init(|| {
+        let forced = std::env::var("LIFEBUOY_KEYRING").unwrap_or_default();
+        #[cfg(target_os = "linux")]
+        {
+            let secret_service_works = forced != "keyutils" && secret_service_reachable();
+            if secret_service_works {
+                keyring::set_default_credential_builder(
+                    keyring::secret_service::default_credential_builder(),
+                );
+            } else {
+                keyring::set_default_credential_builder(
+                    keyring::keyutils::default_credential_builder(),
+                );
+            }
+        }
+        let _ = forced;
+    });
+}
+
+#[cfg(target_os = "linux")]
+fn secret_service_reachable() -> bool {
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+        return false;
+    }
+    keyring::set_default_credential_builder(keyring::secret_service::default_credential_builder());
+    match keyring::Entry::new(SERVICE, "probe").and_then(|e| e.get_password()) {
+        Ok(_) | Err(keyring::Error::NoEntry) => true,
+        Err(_) => false,
+    }
+}
+
+fn entry(server: &str, email: &str) -> Result<keyring::Entry> {
+    init();
+    keyring::Entry::new(SERVICE, &format!("{email} @ {server}")).map_err(keyring_error)
+}
+
+/// Runs keyring calls off the async runtime: backends block on D-Bus.
+async fn blocking<T: Send + 'static>(job: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(job)
+        .await
+        .map_err(|e| ClientError::Keyring(e.to_string()))?
+}
+
+pub async fn save_token(server: &str, email: &str, token: &str) -> Result<()> {
+    let (server, email, token) = (server.to_owned(), email.to_owned(), token.to_owned());
+    blocking(move || entry(&server, &email)?.set_password(&token).map_err(keyring_error)).await
+}
+
+pub async fn load_token(server: &str, email: &str) -> Result<Option<String>> {
+    let (server, email) = (server.to_owned(), email.to_owned());
+    blocking(move || match entry(&server, &email)?.get_password() {
+        Ok(t) => Ok(Some(t)),
+        Err(keyring::Error::NoEntry) => Ok(None),
+        Err(e) => Err(keyring_error(e)),
+    })
+    .await
+}
+
+pub async fn delete_token(server: &str, email: &str) -> Result<()> {
+    let (server, email) = (server.to_owned(), email.to_owned());
+    blocking(move || match entry(&server, &email)?.delete_credential() {
+        Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+        Err(e) => Err(keyring_error(e)),
+    })
+    .await
+}

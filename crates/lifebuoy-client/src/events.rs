@@ -1,0 +1,311 @@
+//! What the client tells the shell: typed events, with bursts per ticket coalesced.
+//!
+//! The first change to a ticket is announced at once (a reply must reach the user
+//! within a second); further changes to that ticket within a short window are folded
+//! into one summary at the window's end, so five quick replies raise one notification.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use lifebuoy_domain::wire::{ChangeKind, EventKind, Message, Ticket, TicketEvent};
+use lifebuoy_domain::Status;
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Connectivity {
+    Online,
+    Offline { reason: String },
+    Reconnecting,
+    SignedOut { reason: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientEvent {
+    /// Someone else replied on a ticket the user can see.
+    NewReply {
+        ticket_key: String,
+        number: String,
+        subject: String,
+        author: String,
+        excerpt: String,
+        /// How many replies this event stands for (a coalesced burst).
+        count: usize,
+    },
+    StatusChanged {
+        ticket_key: String,
+        number: String,
+        subject: String,
+        from: Status,
+        to: Status,
+    },
+    TicketAssigned {
+        ticket_key: String,
+        number: String,
+        subject: String,
+        assignee: Option<String>,
+    },
+    /// A ticket filed by someone else (staff see these).
+    NewTicket {
+        ticket_key: String,
+        number: String,
+        subject: String,
+        requester: String,
+    },
+    OutboxItemSent {
+        id: i64,
+        ticket_key: String,
+    },
+    OutboxItemFailed {
+        id: i64,
+        ticket_key: String,
+        reason: String,
+    },
+    UploadProgress {
+        outbox_id: i64,
+        file_name: String,
+        sent: u64,
+        total: u64,
+    },
+    ConnectivityChanged(Connectivity),
+    /// The local store changed: lists and open views should re-read it.
+    StoreChanged,
+}
+
+impl ClientEvent {
+    fn ticket(&self) -> Option<&str> {
+        match self {
+            ClientEvent::NewReply { ticket_key, .. }
+            | ClientEvent::StatusChanged { ticket_key, .. }
+            | ClientEvent::TicketAssigned { ticket_key, .. }
+            | ClientEvent::NewTicket { ticket_key, .. } => Some(ticket_key),
+            _ => None,
+        }
+    }
+
+    /// Folds a later event of the same kind and ticket into this one.
+    fn absorb(&mut self, later: ClientEvent) -> Option<ClientEvent> {
+        match (self, later) {
+            (
+                ClientEvent::NewReply { author, excerpt, count, .. },
+                ClientEvent::NewReply {
+                    author: a,
+                    excerpt: e,
+                    count: c,
+                    ..
+                },
+            ) => {
+                *author = a;
+                *excerpt = e;
+                *count += c;
+                None
+            }
+            (ClientEvent::StatusChanged { to, .. }, ClientEvent::StatusChanged { to: t, .. }) => {
+                *to = t;
+                None
+            }
+            (ClientEvent::TicketAssigned { assignee, .. }, ClientEvent::TicketAssigned { assignee: a, .. }) => {
+                *assignee = a;
+                None
+            }
+            (_, other) => Some(other),
+        }
+    }
+}
+
+/// One change as the announcer sees it.
+pub struct Seen<'a> {
+    pub kind: ChangeKind,
+    pub ticket: &'a Ticket,
+    pub message: Option<&'a Message>,
+    pub event: Option<&'a TicketEvent>,
+}
+
+fn excerpt(body: &str) -> String {
+    let line = body.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+    let mut s: String = line.chars().take(140).collect();
+    if line.chars().count() > 140 {
+        s.push('…');
+    }
+    s
+}
+
+/// What, of a change, the user should hear about. Nothing for their own doing.
+pub fn announce(seen: &Seen<'_>, me: Uuid) -> Option<ClientEvent> {
+    let t = seen.ticket;
+    let key = t.id.to_string();
+    match seen.kind {
+        ChangeKind::MessageCreated => {
+            let m = seen.message?;
+            if m.author.id == me || m.internal {
+                return None;
+            }
+            Some(ClientEvent::NewReply {
+                ticket_key: key,
+                number: t.number.clone(),
+                subject: t.subject.clone(),
+                author: m.author.name.clone(),
+                excerpt: excerpt(&m.body),
+                count: 1,
+            })
+        }
+        ChangeKind::TicketCreated => (t.requester.id != me).then(|| ClientEvent::NewTicket {
+            ticket_key: key,
+            number: t.number.clone(),
+            subject: t.subject.clone(),
+            requester: t.requester.name.clone(),
+        }),
+        ChangeKind::TicketUpdated => {
+            let e = seen.event?;
+            if e.actor.as_ref().is_some_and(|a| a.id == me) {
+                return None;
+            }
+            match e.kind {
+                EventKind::StatusChanged => Some(ClientEvent::StatusChanged {
+                    ticket_key: key,
+                    number: t.number.clone(),
+                    subject: t.subject.clone(),
+                    from: e.from.as_deref()?.parse().ok()?,
+                    to: e.to.as_deref()?.parse().ok()?,
+                }),
+                EventKind::AssigneeChanged => Some(ClientEvent::TicketAssigned {
+                    ticket_key: key,
+                    number: t.number.clone(),
+                    subject: t.subject.clone(),
+                    assignee: e.to.clone(),
+                }),
+                _ => None,
+            }
+        }
+    }
+}
+
+/// Leading-edge announcement with trailing coalescing, per ticket.
+pub struct Coalescer {
+    window: Duration,
+    open: HashMap<String, (Instant, Vec<ClientEvent>)>,
+}
+
+impl Coalescer {
+    pub fn new(window: Duration) -> Self {
+        Self {
+            window,
+            open: HashMap::new(),
+        }
+    }
+
+    /// Takes a batch of events that arrived together; returns what to announce now.
+    pub fn push(&mut self, batch: Vec<ClientEvent>, now: Instant) -> Vec<ClientEvent> {
+        let mut out: Vec<ClientEvent> = Vec::new();
+        let mut opened = Vec::new();
+        for event in batch {
+            let Some(ticket) = event.ticket().map(str::to_owned) else {
+                out.push(event);
+                continue;
+            };
+            if let Some((_, held)) = self.open.get_mut(&ticket) {
+                merge_into(held, event);
+            } else if opened.contains(&ticket) {
+                // Events of one batch for a ticket go out together, merged.
+                let mut rest: Vec<ClientEvent> = out
+                    .iter()
+                    .filter(|e| e.ticket() == Some(ticket.as_str()))
+                    .cloned()
+                    .collect();
+                out.retain(|e| e.ticket() != Some(ticket.as_str()));
+                merge_into(&mut rest, event);
+                out.extend(rest);
+            } else {
+                opened.push(ticket);
+                out.push(event);
+            }
+        }
+        for ticket in opened {
+            self.open.insert(ticket, (now + self.window, Vec::new()));
+        }
+        out
+    }
+
+    /// Announces what was held for windows that have closed.
+    pub fn flush(&mut self, now: Instant) -> Vec<ClientEvent> {
+        let closed: Vec<String> = self
+            .open
+            .iter()
+            .filter(|(_, (until, _))| *until <= now)
+            .map(|(k, _)| k.clone())
+            .collect();
+        let mut out = Vec::new();
+        for key in closed {
+            if let Some((_, held)) = self.open.remove(&key) {
+                out.extend(held);
+            }
+        }
+        out
+    }
+
+    pub fn next_deadline(&self) -> Option<Instant> {
+        self.open.values().map(|(until, _)| *until).min()
+    }
+}
+
+fn same_kind(a: &ClientEvent, b: &ClientEvent) -> bool {
+    std::mem::discriminant(a) == std::mem::discriminant(b)
+}
+
+fn merge_into(held: &mut Vec<ClientEvent>, event: ClientEvent) {
+    match held.iter_mut().find(|e| same_kind(e, &event)) {
+        Some(existing) => {
+            if let Some(other) = existing.absorb(event) {
+                held.push(other);
+            }
+        }
+        None => held.push(event),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reply(ticket: &str, text: &str) -> ClientEvent {
+        ClientEvent::NewReply {
+            ticket_key: ticket.into(),
+            number: "LB-000001".into(),
+            subject: "s".into(),
+            author: "Avery".into(),
+            excerpt: text.into(),
+            count: 1,
+        }
+    }
+
+    #[test]
+    fn the_first_reply_goes_out_at_once_and_a_burst_becomes_one() {
+        let mut c = Coalescer::new(Duration::from_secs(2));
+        let t0 = Instant::now();
+        assert_eq!(c.push(vec![reply("a", "one")], t0), vec![reply("a", "one")]);
+        for text in ["two", "three", "four"] {
+            assert!(c.push(vec![reply("a", text)], t0).is_empty());
+        }
+        assert_eq!(c.push(vec![reply("b", "other")], t0).len(), 1, "other tickets are not held");
+        assert!(c.flush(t0 + Duration::from_secs(1)).is_empty());
+        let held = c.flush(t0 + Duration::from_secs(3));
+        assert_eq!(held.len(), 1);
+        match &held[0] {
+            ClientEvent::NewReply { count, excerpt, .. } => {
+                assert_eq!(*count, 3);
+                assert_eq!(excerpt, "four");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_batch_for_one_ticket_is_merged() {
+        let mut c = Coalescer::new(Duration::from_secs(2));
+        let out = c.push(vec![reply("a", "x"), reply("a", "y")], Instant::now());
+        assert_eq!(out.len(), 1);
+        assert!(matches!(&out[0], ClientEvent::NewReply { count: 2, .. }));
+    }
+}

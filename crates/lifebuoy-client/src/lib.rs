@@ -1,0 +1,25 @@
+//! Lifebuoy's client: everything the desktop app and the `lifebuoy` command line do,
+//! with no UI in it, so it is tested headless.
+//!
+//! - [`Client`] is one signed-in account on one server.
+//! - Reads come from the local store ([`store`]), so they work offline and at once.
+//! - Writes are queued in the outbox and sent in the background, exactly once.
+//! - [`ClientEvent`]s tell the shell what to show or announce.
+
+pub mod api;
+mod client;
+pub mod credentials;
+pub mod error;
+pub mod events;
+pub mod paths;
+pub mod sse;
+pub mod store;
+mod sync;
+mod worker;
+
+pub use client::{Client, ClientOptions, NewTicket};
+pub use error::{ClientError, Result};
+pub use events::{ClientEvent, Connectivity};
+pub use store::{Draft, LocalMessage, LocalTicket, LocalTicketDetail, OutboxItem, OutboxState, TicketFilter};
+pub use sync::SyncReport;
+pub use worker::FlushReport;

@@ -1,0 +1,289 @@
+//! Tickets and messages as cached locally, and how sync pages are applied to them.
+
+use chrono::{DateTime, Utc};
+use lifebuoy_domain::wire::{Attachment, LiveChange, Message, SyncPage, Ticket};
+use lifebuoy_domain::{parse_ticket_number, ticket_number, Priority, Status};
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::Serialize;
+
+use super::{LocalStore, OutboxState};
+use crate::error::Result;
+
+/// A ticket as the UI shows it: synced, or filed here and still in the outbox.
+#[derive(Debug, Clone, Serialize)]
+pub struct LocalTicket {
+    /// Stable for the UI: the server id, or `local-…` until the ticket is sent.
+    pub key: String,
+    pub pending: bool,
+    /// Something changed since the user last opened it.
+    pub unread: bool,
+    pub ticket: Ticket,
+    /// Files filed with the ticket (a message's files are in the message).
+    pub attachments: Vec<Attachment>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LocalMessage {
+    pub key: String,
+    pub pending: bool,
+    /// For a message still in the outbox: its state and, if it failed, why.
+    pub outbox_state: Option<OutboxState>,
+    pub outbox_error: Option<String>,
+    pub message: Message,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LocalTicketDetail {
+    pub ticket: LocalTicket,
+    /// Oldest first.
+    pub messages: Vec<LocalMessage>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TicketFilter {
+    pub statuses: Vec<Status>,
+    pub priority: Option<Priority>,
+    /// Matched against number, subject and description, ignoring case.
+    pub text: Option<String>,
+    pub limit: Option<usize>,
+}
+
+/// What one application of sync data did, for deciding what to announce.
+#[derive(Debug, Default)]
+pub struct Applied {
+    pub tickets: usize,
+    pub messages: usize,
+}
+
+fn ms(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+pub(super) fn upsert_ticket(tx: &Transaction<'_>, t: &Ticket) -> Result<()> {
+    let id = t.id.to_string();
+    tx.execute(
+        "INSERT INTO tickets (key, server_id, updated_at, status, priority, json, pending) \
+         VALUES (?1, ?1, ?2, ?3, ?4, ?5, 0) \
+         ON CONFLICT(key) DO UPDATE SET updated_at = excluded.updated_at, status = excluded.status, \
+         priority = excluded.priority, json = excluded.json, pending = 0 \
+         WHERE excluded.updated_at >= tickets.updated_at",
+        params![
+            id,
+            ms(t.updated_at),
+            t.status.as_str(),
+            t.priority.as_str(),
+            serde_json::to_string(t)?
+        ],
+    )?;
+    Ok(())
+}
+
+pub(super) fn insert_message(tx: &Transaction<'_>, m: &Message) -> Result<bool> {
+    let n = tx.execute(
+        "INSERT INTO messages (key, server_id, ticket_key, created_at, json, pending) \
+         VALUES (?1, ?1, ?2, ?3, ?4, 0) ON CONFLICT(key) DO NOTHING",
+        params![
+            m.id.to_string(),
+            m.ticket_id.to_string(),
+            ms(m.created_at),
+            serde_json::to_string(m)?
+        ],
+    )?;
+    Ok(n == 1)
+}
+
+fn set_ticket_files(tx: &Transaction<'_>, ticket_key: &str, files: &[Attachment]) -> Result<()> {
+    tx.execute(
+        "UPDATE tickets SET attachments = ?2 WHERE key = ?1",
+        params![ticket_key, serde_json::to_string(files)?],
+    )?;
+    Ok(())
+}
+
+impl LocalStore {
+    /// Applies one `/sync` page and moves the cursor, in one transaction: a crash leaves
+    /// either all of the page or none of it.
+    pub fn apply_page(&mut self, page: &SyncPage) -> Result<Applied> {
+        let tx = self.conn.transaction()?;
+        let mut applied = Applied::default();
+        for t in &page.tickets {
+            upsert_ticket(&tx, t)?;
+            applied.tickets += 1;
+        }
+        for m in &page.messages {
+            if insert_message(&tx, m)? {
+                applied.messages += 1;
+            }
+        }
+        for ta in &page.ticket_attachments {
+            set_ticket_files(&tx, &ta.ticket_id.to_string(), &ta.attachments)?;
+        }
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('cursor', ?1) \
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [&page.next],
+        )?;
+        tx.commit()?;
+        Ok(applied)
+    }
+
+    /// Applies one live change and records its cursor. False if it was already known.
+    pub fn apply_live(&mut self, change: &LiveChange) -> Result<bool> {
+        let tx = self.conn.transaction()?;
+        upsert_ticket(&tx, &change.ticket)?;
+        let mut new = change.message.is_none();
+        if let Some(m) = &change.message {
+            new = insert_message(&tx, m)?;
+        }
+        if !change.ticket_attachments.is_empty() {
+            set_ticket_files(&tx, &change.ticket.id.to_string(), &change.ticket_attachments)?;
+        }
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('cursor', ?1) \
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [&change.cursor],
+        )?;
+        tx.commit()?;
+        Ok(new)
+    }
+
+    /// The key a ticket is stored under, from its key, its old local key, or its number.
+    pub fn resolve_ticket(&self, reference: &str) -> Result<Option<String>> {
+        let direct: Option<String> = self
+            .conn
+            .query_row("SELECT key FROM tickets WHERE key = ?1", [reference], |r| r.get(0))
+            .optional()?;
+        if direct.is_some() {
+            return Ok(direct);
+        }
+        let alias: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT server_id FROM aliases WHERE local_key = ?1",
+                [reference],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if alias.is_some() {
+            return Ok(alias);
+        }
+        match parse_ticket_number(reference) {
+            Some(seq) => Ok(self
+                .conn
+                .query_row(
+                    "SELECT key FROM tickets WHERE json_extract(json, '$.number') = ?1",
+                    [ticket_number(seq)],
+                    |r| r.get(0),
+                )
+                .optional()?),
+            None => Ok(None),
+        }
+    }
+
+    pub fn tickets(&self, filter: &TicketFilter) -> Result<Vec<LocalTicket>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT key, pending, json, attachments, updated_at > seen_at FROM tickets \
+             ORDER BY updated_at DESC, key DESC",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, bool>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, bool>(4)?,
+            ))
+        })?;
+        let needle = filter.text.as_deref().map(str::to_lowercase);
+        let mut out = Vec::new();
+        for row in rows {
+            let (key, pending, json, files, unread) = row?;
+            let ticket: Ticket = serde_json::from_str(&json)?;
+            if !filter.statuses.is_empty() && !filter.statuses.contains(&ticket.status) {
+                continue;
+            }
+            if filter.priority.is_some_and(|p| p != ticket.priority) {
+                continue;
+            }
+            if let Some(n) = &needle {
+                let hay = format!("{} {} {}", ticket.number, ticket.subject, ticket.description)
+                    .to_lowercase();
+                if !hay.contains(n.as_str()) {
+                    continue;
+                }
+            }
+            out.push(LocalTicket {
+                key,
+                pending,
+                unread: unread && !pending,
+                ticket,
+                attachments: serde_json::from_str(&files)?,
+            });
+            if filter.limit.is_some_and(|l| out.len() >= l) {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn ticket(&self, reference: &str) -> Result<Option<LocalTicketDetail>> {
+        let Some(key) = self.resolve_ticket(reference)? else {
+            return Ok(None);
+        };
+        let (pending, json, files, unread): (bool, String, String, bool) = self.conn.query_row(
+            "SELECT pending, json, attachments, updated_at > seen_at FROM tickets WHERE key = ?1",
+            [&key],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+        let ticket = LocalTicket {
+            key: key.clone(),
+            pending,
+            unread: unread && !pending,
+            ticket: serde_json::from_str(&json)?,
+            attachments: serde_json::from_str(&files)?,
+        };
+        let mut stmt = self.conn.prepare(
+            "SELECT m.key, m.pending, m.json, o.state, o.last_error FROM messages m \
+             LEFT JOIN outbox o ON o.id = m.outbox_id WHERE m.ticket_key = ?1 \
+             ORDER BY m.created_at, m.rowid",
+        )?;
+        let rows = stmt.query_map([&key], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, bool>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })?;
+        let mut messages = Vec::new();
+        for row in rows {
+            let (key, pending, json, state, error) = row?;
+            messages.push(LocalMessage {
+                key,
+                pending,
+                outbox_state: state.as_deref().and_then(OutboxState::parse),
+                outbox_error: error,
+                message: serde_json::from_str(&json)?,
+            });
+        }
+        Ok(Some(LocalTicketDetail { ticket, messages }))
+    }
+
+    /// Records that the user has looked at the ticket now (clears its unread mark).
+    pub fn mark_seen(&self, key: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE tickets SET seen_at = MAX(updated_at, ?2) WHERE key = ?1",
+            params![key, super::now_ms()],
+        )?;
+        Ok(())
+    }
+
+    pub fn counts(&self) -> Result<Vec<(String, i64)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT status, COUNT(*) FROM tickets GROUP BY status")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+}

@@ -1,0 +1,259 @@
+//! The client against the real server: offline work, exactly-once delivery, live events.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use lifebuoy_client::{Client, ClientEvent, ClientOptions, NewTicket, OutboxState, TicketFilter};
+use serde_json::{json, Value};
+
+async fn sign_in(server: &Server, email: &str, root: &std::path::Path) -> Client {
+    keyring();
+    Client::login(
+        &server.base,
+        email,
+        PASSWORD,
+        ClientOptions {
+            data_root: Some(root.to_path_buf()),
+        },
+    )
+    .await
+    .expect("sign in")
+}
+
+async fn resume(root: &std::path::Path) -> Client {
+    Client::resume(ClientOptions {
+        data_root: Some(root.to_path_buf()),
+    })
+    .await
+    .expect("resume from the keyring")
+}
+
+/// Issue 5, test (a): with the server down, 20 tickets with attachments and 50 replies;
+/// the client process restarts; the server comes back: everything arrives once, in order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_work_survives_a_restart_and_arrives_exactly_once_in_order() {
+    let mut server = Server::start().await;
+    let root = data_root();
+    let client = sign_in(&server, "field@demo.test", &root).await;
+    server.stop().await;
+
+    let shot = root.join("shot.png");
+    std::fs::write(&shot, png()).expect("file");
+    let mut keys = Vec::new();
+    for i in 0..20 {
+        let t = client
+            .create_ticket(NewTicket {
+                subject: format!("Offline ticket {i:02}"),
+                description: "written on the train".into(),
+                files: vec![shot.clone()],
+                ..NewTicket::default()
+            })
+            .expect("queued");
+        assert!(t.pending && t.key.starts_with("local-"), "usable at once under a local id");
+        keys.push(t.key);
+    }
+    for r in 0..50 {
+        let key = &keys[r % 20];
+        client.reply(key, &format!("reply {r:02}"), &[]).expect("queued reply");
+    }
+    std::fs::remove_file(&shot).expect("the original may go: a copy was kept");
+    assert_eq!(client.outbox().expect("outbox").len(), 70);
+    let report = client.flush_outbox().await.expect("flush");
+    assert_eq!(report.sent, 0, "nothing can be sent while the server is down");
+    assert!(client.outbox().expect("outbox").iter().all(|o| o.state == OutboxState::Queued));
+    drop(client);
+
+    // A new client process: same data dir, token from the keyring, still offline.
+    let client = resume(&root).await;
+    assert_eq!(client.tickets(&TicketFilter::default()).expect("list").len(), 20);
+    server.resume().await;
+    for _ in 0..10 {
+        let r = client.flush_outbox().await.expect("flush");
+        if client.outbox().expect("outbox").is_empty() {
+            break;
+        }
+        assert_eq!(r.failed, 0, "{r:?}");
+        // A backoff from the offline attempts may still be running.
+        tokio::time::sleep(Duration::from_millis(1200)).await;
+        client.outbox().expect("outbox").iter().for_each(|o| {
+            let _ = client.retry(o.id);
+        });
+    }
+    assert!(client.outbox().expect("outbox").is_empty(), "{:?}", client.outbox());
+
+    let agent = server.as_user("agent@demo.test").await;
+    let page = agent.get("/api/v1/tickets?limit=100&sort=created_desc").await;
+    let items = page["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(items.len(), 20, "each ticket exactly once");
+    let mut subjects: Vec<String> = items.iter().filter_map(|t| t["subject"].as_str().map(str::to_owned)).collect();
+    subjects.reverse();
+    let expected: Vec<String> = (0..20).map(|i| format!("Offline ticket {i:02}")).collect();
+    assert_eq!(subjects, expected, "filed in the order written");
+    let mut replies = 0;
+    for t in &items {
+        assert_eq!(t["attachment_count"], 1, "the screenshot came along");
+        let detail = agent.get(&format!("/api/v1/tickets/{}", t["id"].as_str().unwrap_or(""))).await;
+        let bodies: Vec<&str> = detail["messages"].as_array().into_iter().flatten().filter_map(|m| m["body"].as_str()).collect();
+        let mut sorted = bodies.clone();
+        sorted.sort();
+        assert_eq!(bodies, sorted, "replies in the order written");
+        replies += bodies.len();
+    }
+    assert_eq!(replies, 50, "each reply exactly once");
+
+    // Locally, the placeholders became the server's tickets; old keys still resolve.
+    let local = client.tickets(&TicketFilter::default()).expect("list");
+    assert_eq!(local.len(), 20);
+    assert!(local.iter().all(|t| !t.pending && t.ticket.number.starts_with("LB-")));
+    assert!(client.ticket(&keys[0]).expect("detail").is_some(), "local key is an alias");
+}
+
+/// Issue 5, test (d): an agent's reply reaches the requester's client as a NewReply
+/// event; an internal note never does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agents_reply_arrives_live_and_a_note_never_does() {
+    let server = Server::start().await;
+    let root = data_root();
+    let client = sign_in(&server, "field@demo.test", &root).await;
+    let mut events = client.subscribe();
+    let background = client.run();
+    let local = client
+        .create_ticket(NewTicket {
+            subject: "Printer on fire".into(),
+            description: "really".into(),
+            ..NewTicket::default()
+        })
+        .expect("queued");
+    let sent = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            if let Ok(ClientEvent::OutboxItemSent { ticket_key, .. }) = events.recv().await {
+                return ticket_key;
+            }
+        }
+    })
+    .await
+    .expect("sent within 10 s");
+    assert_eq!(sent, local.key);
+    let detail = client.ticket(&local.key).expect("read").expect("exists");
+    let ticket_id = detail.ticket.ticket.id.to_string();
+
+    let agent = server.as_user("agent@demo.test").await;
+    agent
+        .post(&format!("/api/v1/tickets/{ticket_id}/messages"), json!({"body": "internal: check the fuser", "internal": true}))
+        .await;
+    agent
+        .post(&format!("/api/v1/tickets/{ticket_id}/messages"), json!({"body": "A technician is on the way.\nETA 10 min"}))
+        .await;
+    let reply = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            match events.recv().await {
+                Ok(e @ ClientEvent::NewReply { .. }) => return e,
+                Ok(_) => {}
+                Err(e) => panic!("events ended: {e}"),
+            }
+        }
+    })
+    .await
+    .expect("the reply within 5 s");
+    match reply {
+        ClientEvent::NewReply { author, excerpt, number, .. } => {
+            assert_eq!(author, "Avery Agent");
+            assert_eq!(excerpt, "A technician is on the way.");
+            assert!(number.starts_with("LB-"));
+        }
+        other => panic!("{other:?}"),
+    }
+    let stored = client.ticket(&ticket_id).expect("read").expect("exists");
+    let bodies: Vec<String> = stored.messages.iter().map(|m| m.message.body.clone()).collect();
+    assert!(bodies.iter().any(|b| b.starts_with("A technician")));
+    assert!(!bodies.iter().any(|b| b.contains("fuser")), "the note is not even stored");
+    client.stop();
+    let _ = background.await;
+}
+
+/// Refusals (4xx) stop retrying and keep the server's reason; the user can discard.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_work_is_marked_failed_with_the_servers_reason() {
+    let server = Server::start().await;
+    let root = data_root();
+    let client = sign_in(&server, "field@demo.test", &root).await;
+    let t = client
+        .create_ticket(NewTicket {
+            subject: "Will be closed".into(),
+            description: "d".into(),
+            ..NewTicket::default()
+        })
+        .expect("queued");
+    client.flush_outbox().await.expect("flush");
+    let id = client.ticket(&t.key).expect("read").expect("exists").ticket.ticket.id.to_string();
+    let agent = server.as_user("agent@demo.test").await;
+    let closed: Value = agent
+        .http
+        .patch(format!("{}/api/v1/tickets/{id}", agent.base))
+        .bearer_auth(&agent.token)
+        .json(&json!({"status": "CLOSED"}))
+        .send()
+        .await
+        .expect("close")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(closed["status"], "CLOSED");
+
+    client.reply(&id, "one more thing", &[]).expect("queued");
+    let report = client.flush_outbox().await.expect("flush");
+    assert_eq!(report.failed, 1);
+    let outbox = client.outbox().expect("outbox");
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(outbox[0].state, OutboxState::Failed);
+    assert!(outbox[0].last_error.as_deref().unwrap_or("").contains("closed"), "{:?}", outbox[0]);
+    let detail = client.ticket(&id).expect("read").expect("exists");
+    let pending = detail.messages.iter().find(|m| m.pending).expect("still shown");
+    assert_eq!(pending.outbox_state, Some(OutboxState::Failed));
+    client.discard(outbox[0].id).expect("discard");
+    assert!(client.outbox().expect("outbox").is_empty());
+    assert!(client.ticket(&id).expect("read").expect("exists").messages.iter().all(|m| !m.pending));
+}
+
+/// Invalid input is refused before anything is queued, with the server's own words.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalid_input_is_refused_locally() {
+    let server = Server::start().await;
+    let root = data_root();
+    let client = sign_in(&server, "field@demo.test", &root).await;
+    let err = client
+        .create_ticket(NewTicket {
+            subject: "   ".into(),
+            description: "d".into(),
+            ..NewTicket::default()
+        })
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(err.contains("subject must not be empty"), "{err}");
+    assert!(client.outbox().expect("outbox").is_empty());
+}
+
+/// Signing out removes the token from the keyring and, if asked, the local data.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_out_forgets_the_token_and_the_data() {
+    let server = Server::start().await;
+    let root = data_root();
+    let client = sign_in(&server, "field2@demo.test", &root).await;
+    let dir = client.data_dir().to_path_buf();
+    assert!(dir.join("lifebuoy.db").exists());
+    let token = lifebuoy_client::credentials::load_token(client.server(), "field2@demo.test")
+        .await
+        .expect("keyring");
+    assert!(token.is_some(), "the token is in the keyring");
+    let db = std::fs::read(dir.join("lifebuoy.db")).unwrap_or_default();
+    let token = token.unwrap_or_default();
+    assert!(!String::from_utf8_lossy(&db).contains(&token), "never in the store");
+    client.logout(true).await.expect("logout");
+    assert!(lifebuoy_client::credentials::load_token(&server.base, "field2@demo.test").await.expect("keyring").is_none());
+    assert!(!dir.exists());
+    let again = Client::resume(ClientOptions { data_root: Some(root.clone()) }).await;
+    assert!(matches!(again, Err(lifebuoy_client::ClientError::SignedOut(_))));
+}
