@@ -89,8 +89,13 @@ impl Api {
             email: email.to_owned(),
             password: password.to_owned(),
         };
+        // A 401 here is a wrong password, not an ended session.
         self.json(self.request(Method::POST, "/api/v1/auth/login").json(&body))
             .await
+            .map_err(|e| match e {
+                ClientError::SignedOut(detail) => ClientError::Invalid(detail),
+                other => other,
+            })
     }
 
     pub async fn logout(&self) -> Result<()> {
@@ -121,7 +126,12 @@ impl Api {
         self.json(Self::with_key(req, Some(key))).await
     }
 
-    pub async fn post_message(&self, ticket: &str, body: &CreateMessage, key: &str) -> Result<Message> {
+    pub async fn post_message(
+        &self,
+        ticket: &str,
+        body: &CreateMessage,
+        key: &str,
+    ) -> Result<Message> {
         let req = self
             .request(Method::POST, &format!("/api/v1/tickets/{ticket}/messages"))
             .json(body);
@@ -175,16 +185,15 @@ impl Api {
             }
             chunk
         });
-        let part = reqwest::multipart::Part::stream_with_length(
-            reqwest::Body::wrap_stream(stream),
-            total,
-        )
-        .file_name(file_name.to_owned())
-        .mime_str(content_type_for(file_name))
-        .map_err(|e| ClientError::Invalid(e.to_string()))?;
+        let part =
+            reqwest::multipart::Part::stream_with_length(reqwest::Body::wrap_stream(stream), total)
+                .file_name(file_name.to_owned())
+                .mime_str(content_type_for(file_name))
+                .map_err(|e| ClientError::Invalid(e.to_string()))?;
         let form = reqwest::multipart::Form::new().part("file", part);
         let req = Self::with_key(
-            self.request(Method::POST, "/api/v1/uploads").multipart(form),
+            self.request(Method::POST, "/api/v1/uploads")
+                .multipart(form),
             Some(key),
         );
         let res = self.send(req, Duration::from_secs(15 * 60)).await?;

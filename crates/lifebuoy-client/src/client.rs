@@ -59,7 +59,12 @@ pub struct Client {
 
 impl Client {
     /// Signs in with a password; the token goes to the OS keyring.
-    pub async fn login(server: &str, email: &str, password: &str, options: ClientOptions) -> Result<Self> {
+    pub async fn login(
+        server: &str,
+        email: &str,
+        password: &str,
+        options: ClientOptions,
+    ) -> Result<Self> {
         let api = Api::new(server)?;
         let res = api.login(email, password).await?;
         credentials::save_token(api.server(), &res.user.email, &res.token).await?;
@@ -264,11 +269,13 @@ impl Client {
             .map(|n| n.to_string_lossy().into_owned())
             .filter(|n| !n.is_empty())
             .ok_or_else(|| ClientError::Invalid(format!("{} is not a file", source.display())))?;
-        let meta = std::fs::metadata(source).map_err(|e| {
-            ClientError::Invalid(format!("cannot read {}: {e}", source.display()))
-        })?;
+        let meta = std::fs::metadata(source)
+            .map_err(|e| ClientError::Invalid(format!("cannot read {}: {e}", source.display())))?;
         if !meta.is_file() {
-            return Err(ClientError::Invalid(format!("{} is not a file", source.display())));
+            return Err(ClientError::Invalid(format!(
+                "{} is not a file",
+                source.display()
+            )));
         }
         let files = self.inner.dir.join("files");
         std::fs::create_dir_all(&files)?;
@@ -305,7 +312,8 @@ impl Client {
             }
         }
         check.finish()?;
-        let (Some(subject), Some(description), Some(category)) = (subject, description, category) else {
+        let (Some(subject), Some(description), Some(category)) = (subject, description, category)
+        else {
             return Err(ClientError::Invalid("the ticket is incomplete".into()));
         };
         if new.files.len() > MAX_ATTACHMENTS {
@@ -334,7 +342,10 @@ impl Client {
             },
             assignee: None,
             context: new.context.clone().unwrap_or_else(|| serde_json::json!({})),
-            system_info: new.system_info.clone().unwrap_or_else(|| serde_json::json!({})),
+            system_info: new
+                .system_info
+                .clone()
+                .unwrap_or_else(|| serde_json::json!({})),
             related_article_id: None,
             created_at: now,
             updated_at: now,
@@ -398,7 +409,9 @@ impl Client {
             created_at: Utc::now(),
         };
         let payload = serde_json::json!({ "body": body });
-        let (message_key, _) = self.store()?.queue_message(&key, &placeholder, &payload, &files)?;
+        let (message_key, _) = self
+            .store()?
+            .queue_message(&key, &placeholder, &payload, &files)?;
         self.inner.wake_outbox.notify_one();
         self.emit(ClientEvent::StoreChanged);
         Ok(message_key)

@@ -54,7 +54,9 @@ fn entry(server: &str, email: &str) -> Result<keyring::Entry> {
 }
 
 /// Runs keyring calls off the async runtime: backends block on D-Bus.
-async fn blocking<T: Send + 'static>(job: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+async fn blocking<T: Send + 'static>(
+    job: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
     tokio::task::spawn_blocking(job)
         .await
         .map_err(|e| ClientError::Keyring(e.to_string()))?
@@ -62,7 +64,12 @@ async fn blocking<T: Send + 'static>(job: impl FnOnce() -> Result<T> + Send + 's
 
 pub async fn save_token(server: &str, email: &str, token: &str) -> Result<()> {
     let (server, email, token) = (server.to_owned(), email.to_owned(), token.to_owned());
-    blocking(move || entry(&server, &email)?.set_password(&token).map_err(keyring_error)).await
+    blocking(move || {
+        entry(&server, &email)?
+            .set_password(&token)
+            .map_err(keyring_error)
+    })
+    .await
 }
 
 pub async fn load_token(server: &str, email: &str) -> Result<Option<String>> {

@@ -34,7 +34,10 @@ pub enum ClientError {
 impl ClientError {
     /// Transient failures: the outbox keeps the work and tries again later.
     pub fn is_retryable(&self) -> bool {
-        matches!(self, ClientError::Network(_) | ClientError::ServerFailed { .. })
+        matches!(
+            self,
+            ClientError::Network(_) | ClientError::ServerFailed { .. }
+        )
     }
 
     pub fn from_reqwest(e: reqwest::Error) -> Self {

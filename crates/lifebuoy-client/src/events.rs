@@ -89,7 +89,12 @@ impl ClientEvent {
     fn absorb(&mut self, later: ClientEvent) -> Option<ClientEvent> {
         match (self, later) {
             (
-                ClientEvent::NewReply { author, excerpt, count, .. },
+                ClientEvent::NewReply {
+                    author,
+                    excerpt,
+                    count,
+                    ..
+                },
                 ClientEvent::NewReply {
                     author: a,
                     excerpt: e,
@@ -106,7 +111,10 @@ impl ClientEvent {
                 *to = t;
                 None
             }
-            (ClientEvent::TicketAssigned { assignee, .. }, ClientEvent::TicketAssigned { assignee: a, .. }) => {
+            (
+                ClientEvent::TicketAssigned { assignee, .. },
+                ClientEvent::TicketAssigned { assignee: a, .. },
+            ) => {
                 *assignee = a;
                 None
             }
@@ -124,7 +132,11 @@ pub struct Seen<'a> {
 }
 
 fn excerpt(body: &str) -> String {
-    let line = body.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+    let line = body
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
     let mut s: String = line.chars().take(140).collect();
     if line.chars().count() > 140 {
         s.push('…');
@@ -288,7 +300,11 @@ mod tests {
         for text in ["two", "three", "four"] {
             assert!(c.push(vec![reply("a", text)], t0).is_empty());
         }
-        assert_eq!(c.push(vec![reply("b", "other")], t0).len(), 1, "other tickets are not held");
+        assert_eq!(
+            c.push(vec![reply("b", "other")], t0).len(),
+            1,
+            "other tickets are not held"
+        );
         assert!(c.flush(t0 + Duration::from_secs(1)).is_empty());
         let held = c.flush(t0 + Duration::from_secs(3));
         assert_eq!(held.len(), 1);

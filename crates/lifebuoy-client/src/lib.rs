@@ -20,6 +20,8 @@ mod worker;
 pub use client::{Client, ClientOptions, NewTicket};
 pub use error::{ClientError, Result};
 pub use events::{ClientEvent, Connectivity};
-pub use store::{Draft, LocalMessage, LocalTicket, LocalTicketDetail, OutboxItem, OutboxState, TicketFilter};
+pub use store::{
+    Draft, LocalMessage, LocalTicket, LocalTicketDetail, OutboxItem, OutboxState, TicketFilter,
+};
 pub use sync::SyncReport;
 pub use worker::FlushReport;

@@ -15,9 +15,9 @@ pub fn data_root(explicit: Option<&Path>) -> Result<PathBuf> {
     if let Some(p) = std::env::var_os("LIFEBUOY_CLIENT_DIR") {
         return Ok(PathBuf::from(p));
     }
-    dirs::data_dir()
-        .map(|d| d.join("lifebuoy"))
-        .ok_or_else(|| ClientError::Invalid("no data directory on this system; set LIFEBUOY_CLIENT_DIR".into()))
+    dirs::data_dir().map(|d| d.join("lifebuoy")).ok_or_else(|| {
+        ClientError::Invalid("no data directory on this system; set LIFEBUOY_CLIENT_DIR".into())
+    })
 }
 
 /// One directory per server and account.

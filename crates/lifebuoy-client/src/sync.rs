@@ -174,7 +174,9 @@ impl Client {
                 Err(e) => {
                     failures += 1;
                     let state = if e.is_retryable() && failures > 1 {
-                        Connectivity::Offline { reason: e.to_string() }
+                        Connectivity::Offline {
+                            reason: e.to_string(),
+                        }
                     } else {
                         Connectivity::Reconnecting
                     };

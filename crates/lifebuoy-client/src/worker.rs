@@ -29,7 +29,9 @@ pub struct FlushReport {
 /// back online do not all retry in the same second.
 pub fn backoff(attempts: i64) -> Duration {
     let exp = attempts.clamp(1, 20) as u32 - 1;
-    let base = Duration::from_secs(1).saturating_mul(1u32 << exp.min(16)).min(MAX_BACKOFF);
+    let base = Duration::from_secs(1)
+        .saturating_mul(1u32 << exp.min(16))
+        .min(MAX_BACKOFF);
     let mut byte = [0u8; 1];
     let _ = getrandom::fill(&mut byte);
     let factor = 0.5 + f64::from(byte[0]) / 255.0;
@@ -55,14 +57,17 @@ impl Client {
                 }
                 Err(ClientError::SignedOut(reason)) => {
                     self.store()?.set_state(op.id, OutboxState::Queued)?;
-                    self.set_connectivity(Connectivity::SignedOut { reason: reason.clone() });
+                    self.set_connectivity(Connectivity::SignedOut {
+                        reason: reason.clone(),
+                    });
                     report.interrupted = Some(reason);
                     break;
                 }
                 Err(e) if e.is_retryable() => {
                     let attempts = op.attempts + 1;
                     let next = now_ms() + backoff(attempts).as_millis() as i64;
-                    self.store()?.back_off(op.id, attempts, next, &e.to_string())?;
+                    self.store()?
+                        .back_off(op.id, attempts, next, &e.to_string())?;
                     if matches!(e, ClientError::Network(_)) {
                         self.set_connectivity(Connectivity::Offline {
                             reason: e.to_string(),

@@ -1,11 +1,9 @@
 //! The client against the real server: offline work, exactly-once delivery, live events.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
 use lifebuoy_client::{Client, ClientEvent, ClientOptions, NewTicket, OutboxState, TicketFilter};
+use lifebuoy_testkit::*;
 use serde_json::{json, Value};
 
 async fn sign_in(server: &Server, email: &str, root: &std::path::Path) -> Client {
@@ -51,23 +49,41 @@ async fn offline_work_survives_a_restart_and_arrives_exactly_once_in_order() {
                 ..NewTicket::default()
             })
             .expect("queued");
-        assert!(t.pending && t.key.starts_with("local-"), "usable at once under a local id");
+        assert!(
+            t.pending && t.key.starts_with("local-"),
+            "usable at once under a local id"
+        );
         keys.push(t.key);
     }
     for r in 0..50 {
         let key = &keys[r % 20];
-        client.reply(key, &format!("reply {r:02}"), &[]).expect("queued reply");
+        client
+            .reply(key, &format!("reply {r:02}"), &[])
+            .expect("queued reply");
     }
     std::fs::remove_file(&shot).expect("the original may go: a copy was kept");
     assert_eq!(client.outbox().expect("outbox").len(), 70);
     let report = client.flush_outbox().await.expect("flush");
-    assert_eq!(report.sent, 0, "nothing can be sent while the server is down");
-    assert!(client.outbox().expect("outbox").iter().all(|o| o.state == OutboxState::Queued));
+    assert_eq!(
+        report.sent, 0,
+        "nothing can be sent while the server is down"
+    );
+    assert!(client
+        .outbox()
+        .expect("outbox")
+        .iter()
+        .all(|o| o.state == OutboxState::Queued));
     drop(client);
 
     // A new client process: same data dir, token from the keyring, still offline.
     let client = resume(&root).await;
-    assert_eq!(client.tickets(&TicketFilter::default()).expect("list").len(), 20);
+    assert_eq!(
+        client
+            .tickets(&TicketFilter::default())
+            .expect("list")
+            .len(),
+        20
+    );
     server.resume().await;
     for _ in 0..10 {
         let r = client.flush_outbox().await.expect("flush");
@@ -81,21 +97,40 @@ async fn offline_work_survives_a_restart_and_arrives_exactly_once_in_order() {
             let _ = client.retry(o.id);
         });
     }
-    assert!(client.outbox().expect("outbox").is_empty(), "{:?}", client.outbox());
+    assert!(
+        client.outbox().expect("outbox").is_empty(),
+        "{:?}",
+        client.outbox()
+    );
 
     let agent = server.as_user("agent@demo.test").await;
-    let page = agent.get("/api/v1/tickets?limit=100&sort=created_desc").await;
+    let page = agent
+        .get("/api/v1/tickets?limit=100&sort=created_desc")
+        .await;
     let items = page["items"].as_array().cloned().unwrap_or_default();
     assert_eq!(items.len(), 20, "each ticket exactly once");
-    let mut subjects: Vec<String> = items.iter().filter_map(|t| t["subject"].as_str().map(str::to_owned)).collect();
+    let mut subjects: Vec<String> = items
+        .iter()
+        .filter_map(|t| t["subject"].as_str().map(str::to_owned))
+        .collect();
     subjects.reverse();
     let expected: Vec<String> = (0..20).map(|i| format!("Offline ticket {i:02}")).collect();
     assert_eq!(subjects, expected, "filed in the order written");
     let mut replies = 0;
     for t in &items {
         assert_eq!(t["attachment_count"], 1, "the screenshot came along");
-        let detail = agent.get(&format!("/api/v1/tickets/{}", t["id"].as_str().unwrap_or(""))).await;
-        let bodies: Vec<&str> = detail["messages"].as_array().into_iter().flatten().filter_map(|m| m["body"].as_str()).collect();
+        let detail = agent
+            .get(&format!(
+                "/api/v1/tickets/{}",
+                t["id"].as_str().unwrap_or("")
+            ))
+            .await;
+        let bodies: Vec<&str> = detail["messages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|m| m["body"].as_str())
+            .collect();
         let mut sorted = bodies.clone();
         sorted.sort();
         assert_eq!(bodies, sorted, "replies in the order written");
@@ -106,8 +141,13 @@ async fn offline_work_survives_a_restart_and_arrives_exactly_once_in_order() {
     // Locally, the placeholders became the server's tickets; old keys still resolve.
     let local = client.tickets(&TicketFilter::default()).expect("list");
     assert_eq!(local.len(), 20);
-    assert!(local.iter().all(|t| !t.pending && t.ticket.number.starts_with("LB-")));
-    assert!(client.ticket(&keys[0]).expect("detail").is_some(), "local key is an alias");
+    assert!(local
+        .iter()
+        .all(|t| !t.pending && t.ticket.number.starts_with("LB-")));
+    assert!(
+        client.ticket(&keys[0]).expect("detail").is_some(),
+        "local key is an alias"
+    );
 }
 
 /// Issue 5, test (d): an agent's reply reaches the requester's client as a NewReply
@@ -141,10 +181,16 @@ async fn an_agents_reply_arrives_live_and_a_note_never_does() {
 
     let agent = server.as_user("agent@demo.test").await;
     agent
-        .post(&format!("/api/v1/tickets/{ticket_id}/messages"), json!({"body": "internal: check the fuser", "internal": true}))
+        .post(
+            &format!("/api/v1/tickets/{ticket_id}/messages"),
+            json!({"body": "internal: check the fuser", "internal": true}),
+        )
         .await;
     agent
-        .post(&format!("/api/v1/tickets/{ticket_id}/messages"), json!({"body": "A technician is on the way.\nETA 10 min"}))
+        .post(
+            &format!("/api/v1/tickets/{ticket_id}/messages"),
+            json!({"body": "A technician is on the way.\nETA 10 min"}),
+        )
         .await;
     let reply = tokio::time::timeout(Duration::from_secs(5), async {
         loop {
@@ -158,7 +204,12 @@ async fn an_agents_reply_arrives_live_and_a_note_never_does() {
     .await
     .expect("the reply within 5 s");
     match reply {
-        ClientEvent::NewReply { author, excerpt, number, .. } => {
+        ClientEvent::NewReply {
+            author,
+            excerpt,
+            number,
+            ..
+        } => {
             assert_eq!(author, "Avery Agent");
             assert_eq!(excerpt, "A technician is on the way.");
             assert!(number.starts_with("LB-"));
@@ -166,9 +217,16 @@ async fn an_agents_reply_arrives_live_and_a_note_never_does() {
         other => panic!("{other:?}"),
     }
     let stored = client.ticket(&ticket_id).expect("read").expect("exists");
-    let bodies: Vec<String> = stored.messages.iter().map(|m| m.message.body.clone()).collect();
+    let bodies: Vec<String> = stored
+        .messages
+        .iter()
+        .map(|m| m.message.body.clone())
+        .collect();
     assert!(bodies.iter().any(|b| b.starts_with("A technician")));
-    assert!(!bodies.iter().any(|b| b.contains("fuser")), "the note is not even stored");
+    assert!(
+        !bodies.iter().any(|b| b.contains("fuser")),
+        "the note is not even stored"
+    );
     client.stop();
     let _ = background.await;
 }
@@ -187,7 +245,14 @@ async fn refused_work_is_marked_failed_with_the_servers_reason() {
         })
         .expect("queued");
     client.flush_outbox().await.expect("flush");
-    let id = client.ticket(&t.key).expect("read").expect("exists").ticket.ticket.id.to_string();
+    let id = client
+        .ticket(&t.key)
+        .expect("read")
+        .expect("exists")
+        .ticket
+        .ticket
+        .id
+        .to_string();
     let agent = server.as_user("agent@demo.test").await;
     let closed: Value = agent
         .http
@@ -208,13 +273,31 @@ async fn refused_work_is_marked_failed_with_the_servers_reason() {
     let outbox = client.outbox().expect("outbox");
     assert_eq!(outbox.len(), 1);
     assert_eq!(outbox[0].state, OutboxState::Failed);
-    assert!(outbox[0].last_error.as_deref().unwrap_or("").contains("closed"), "{:?}", outbox[0]);
+    assert!(
+        outbox[0]
+            .last_error
+            .as_deref()
+            .unwrap_or("")
+            .contains("closed"),
+        "{:?}",
+        outbox[0]
+    );
     let detail = client.ticket(&id).expect("read").expect("exists");
-    let pending = detail.messages.iter().find(|m| m.pending).expect("still shown");
+    let pending = detail
+        .messages
+        .iter()
+        .find(|m| m.pending)
+        .expect("still shown");
     assert_eq!(pending.outbox_state, Some(OutboxState::Failed));
     client.discard(outbox[0].id).expect("discard");
     assert!(client.outbox().expect("outbox").is_empty());
-    assert!(client.ticket(&id).expect("read").expect("exists").messages.iter().all(|m| !m.pending));
+    assert!(client
+        .ticket(&id)
+        .expect("read")
+        .expect("exists")
+        .messages
+        .iter()
+        .all(|m| !m.pending));
 }
 
 /// Invalid input is refused before anything is queued, with the server's own words.
@@ -250,10 +333,24 @@ async fn sign_out_forgets_the_token_and_the_data() {
     assert!(token.is_some(), "the token is in the keyring");
     let db = std::fs::read(dir.join("lifebuoy.db")).unwrap_or_default();
     let token = token.unwrap_or_default();
-    assert!(!String::from_utf8_lossy(&db).contains(&token), "never in the store");
+    assert!(
+        !String::from_utf8_lossy(&db).contains(&token),
+        "never in the store"
+    );
     client.logout(true).await.expect("logout");
-    assert!(lifebuoy_client::credentials::load_token(&server.base, "field2@demo.test").await.expect("keyring").is_none());
+    assert!(
+        lifebuoy_client::credentials::load_token(&server.base, "field2@demo.test")
+            .await
+            .expect("keyring")
+            .is_none()
+    );
     assert!(!dir.exists());
-    let again = Client::resume(ClientOptions { data_root: Some(root.clone()) }).await;
-    assert!(matches!(again, Err(lifebuoy_client::ClientError::SignedOut(_))));
+    let again = Client::resume(ClientOptions {
+        data_root: Some(root.clone()),
+    })
+    .await;
+    assert!(matches!(
+        again,
+        Err(lifebuoy_client::ClientError::SignedOut(_))
+    ));
 }

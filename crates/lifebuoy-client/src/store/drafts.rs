@@ -40,7 +40,9 @@ impl LocalStore {
     pub fn draft(&self, key: &str) -> Result<Option<Draft>> {
         let json: Option<String> = self
             .conn
-            .query_row("SELECT json FROM drafts WHERE key = ?1", [key], |r| r.get(0))
+            .query_row("SELECT json FROM drafts WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
             .optional()?;
         Ok(json.map(|j| serde_json::from_str(&j)).transpose()?)
     }
@@ -48,7 +50,8 @@ impl LocalStore {
     /// Removes a draft; returns it so its files can be deleted or handed on.
     pub fn take_draft(&self, key: &str) -> Result<Option<Draft>> {
         let draft = self.draft(key)?;
-        self.conn.execute("DELETE FROM drafts WHERE key = ?1", [key])?;
+        self.conn
+            .execute("DELETE FROM drafts WHERE key = ?1", [key])?;
         Ok(draft)
     }
 }

@@ -11,8 +11,8 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension};
 
 pub use drafts::Draft;
-pub use outbox::{OutboxItem, OutboxKind, OutboxState, QueuedFile};
 pub(crate) use outbox::PendingOp;
+pub use outbox::{OutboxItem, OutboxKind, OutboxState, QueuedFile};
 pub use tickets::{Applied, LocalMessage, LocalTicket, LocalTicketDetail, TicketFilter};
 
 use crate::error::Result;
@@ -47,7 +47,10 @@ impl LocalStore {
         }
         // Work that was being sent when the app stopped goes back in the queue; its
         // idempotency key makes the resend safe.
-        conn.execute("UPDATE outbox SET state = 'queued' WHERE state = 'sending'", [])?;
+        conn.execute(
+            "UPDATE outbox SET state = 'queued' WHERE state = 'sending'",
+            [],
+        )?;
         Ok(Self { conn })
     }
 

@@ -231,7 +231,8 @@ impl LocalStore {
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, kind, ticket_key, state, attempts, last_error, payload, files, created_at) = row?;
+            let (id, kind, ticket_key, state, attempts, last_error, payload, files, created_at) =
+                row?;
             let kind = OutboxKind::parse(&kind)?;
             let payload: serde_json::Value = serde_json::from_str(&payload)?;
             out.push(OutboxItem {
@@ -354,7 +355,9 @@ impl LocalStore {
         let local = op.ticket_key.as_str();
         let tx = self.conn.transaction()?;
         let synced: bool = tx
-            .query_row("SELECT 1 FROM tickets WHERE key = ?1", [&server], |_| Ok(true))
+            .query_row("SELECT 1 FROM tickets WHERE key = ?1", [&server], |_| {
+                Ok(true)
+            })
             .optional()?
             .unwrap_or(false);
         if synced {
@@ -393,7 +396,10 @@ impl LocalStore {
 
     pub(crate) fn complete_message(&mut self, op: &PendingOp, message: &Message) -> Result<()> {
         let tx = self.conn.transaction()?;
-        tx.execute("DELETE FROM messages WHERE outbox_id = ?1 AND pending = 1", [op.id])?;
+        tx.execute(
+            "DELETE FROM messages WHERE outbox_id = ?1 AND pending = 1",
+            [op.id],
+        )?;
         insert_message(&tx, message)?;
         tx.execute(
             "UPDATE outbox SET state = 'sent', sent_at = ?2, last_error = NULL WHERE id = ?1",
@@ -422,7 +428,9 @@ impl LocalStore {
             [id],
         )?;
         if n == 0 {
-            return Err(ClientError::NotFound(format!("outbox entry {id} (or it is already sent)")));
+            return Err(ClientError::NotFound(format!(
+                "outbox entry {id} (or it is already sent)"
+            )));
         }
         Ok(())
     }
@@ -437,7 +445,9 @@ impl LocalStore {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?
-            .ok_or_else(|| ClientError::NotFound(format!("outbox entry {id} that can be edited")))?;
+            .ok_or_else(|| {
+                ClientError::NotFound(format!("outbox entry {id} that can be edited"))
+            })?;
         let mut payload: serde_json::Value = serde_json::from_str(&payload)?;
         match OutboxKind::parse(&kind)? {
             OutboxKind::CreateTicket => {
@@ -456,7 +466,9 @@ impl LocalStore {
                     .into();
             }
             OutboxKind::SetStatus => {
-                return Err(ClientError::Invalid("a status change has no text to edit".into()))
+                return Err(ClientError::Invalid(
+                    "a status change has no text to edit".into(),
+                ))
             }
         }
         self.conn.execute(
@@ -478,11 +490,14 @@ impl LocalStore {
             )
             .optional()?;
         let Some((kind, ticket_key, files)) = row else {
-            return Err(ClientError::NotFound(format!("outbox entry {id} that can be discarded")));
+            return Err(ClientError::NotFound(format!(
+                "outbox entry {id} that can be discarded"
+            )));
         };
         let mut freed: Vec<QueuedFile> = serde_json::from_str(&files)?;
         if OutboxKind::parse(&kind)? == OutboxKind::CreateTicket {
-            let mut stmt = tx.prepare("SELECT files FROM outbox WHERE ticket_key = ?1 AND id != ?2")?;
+            let mut stmt =
+                tx.prepare("SELECT files FROM outbox WHERE ticket_key = ?1 AND id != ?2")?;
             let others = stmt.query_map(params![ticket_key, id], |r| r.get::<_, String>(0))?;
             for f in others {
                 freed.extend(serde_json::from_str::<Vec<QueuedFile>>(&f?)?);
@@ -490,9 +505,15 @@ impl LocalStore {
             drop(stmt);
             tx.execute("DELETE FROM outbox WHERE ticket_key = ?1", [&ticket_key])?;
             tx.execute("DELETE FROM messages WHERE ticket_key = ?1", [&ticket_key])?;
-            tx.execute("DELETE FROM tickets WHERE key = ?1 AND pending = 1", [&ticket_key])?;
+            tx.execute(
+                "DELETE FROM tickets WHERE key = ?1 AND pending = 1",
+                [&ticket_key],
+            )?;
         } else {
-            tx.execute("DELETE FROM messages WHERE outbox_id = ?1 AND pending = 1", [id])?;
+            tx.execute(
+                "DELETE FROM messages WHERE outbox_id = ?1 AND pending = 1",
+                [id],
+            )?;
             tx.execute("DELETE FROM outbox WHERE id = ?1", [id])?;
         }
         tx.commit()?;

@@ -136,7 +136,11 @@ impl LocalStore {
             new = insert_message(&tx, m)?;
         }
         if !change.ticket_attachments.is_empty() {
-            set_ticket_files(&tx, &change.ticket.id.to_string(), &change.ticket_attachments)?;
+            set_ticket_files(
+                &tx,
+                &change.ticket.id.to_string(),
+                &change.ticket_attachments,
+            )?;
         }
         tx.execute(
             "INSERT INTO meta (key, value) VALUES ('cursor', ?1) \
@@ -151,7 +155,9 @@ impl LocalStore {
     pub fn resolve_ticket(&self, reference: &str) -> Result<Option<String>> {
         let direct: Option<String> = self
             .conn
-            .query_row("SELECT key FROM tickets WHERE key = ?1", [reference], |r| r.get(0))
+            .query_row("SELECT key FROM tickets WHERE key = ?1", [reference], |r| {
+                r.get(0)
+            })
             .optional()?;
         if direct.is_some() {
             return Ok(direct);
@@ -206,8 +212,11 @@ impl LocalStore {
                 continue;
             }
             if let Some(n) = &needle {
-                let hay = format!("{} {} {}", ticket.number, ticket.subject, ticket.description)
-                    .to_lowercase();
+                let hay = format!(
+                    "{} {} {}",
+                    ticket.number, ticket.subject, ticket.description
+                )
+                .to_lowercase();
                 if !hay.contains(n.as_str()) {
                     continue;
                 }

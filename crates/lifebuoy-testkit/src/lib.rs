@@ -1,6 +1,7 @@
-//! Test harness: a real server on a loopback port (restartable on the same port and data),
-//! and a real keyring: gnome-keyring's Secret Service on a private D-Bus session.
-#![allow(dead_code)]
+//! Test support for the client and CLI tests: a real server on a loopback port
+//! (restartable on the same port and data), and a real keyring: gnome-keyring's Secret
+//! Service on a private D-Bus session. Not shipped; test code, so it may panic.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
@@ -113,7 +114,9 @@ pub struct Server {
 impl Server {
     pub async fn start() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let mut s = Self {
             addr,
@@ -168,7 +171,11 @@ impl Server {
             match tokio::net::TcpListener::bind(self.addr).await {
                 Ok(l) => break l,
                 Err(e) => {
-                    assert!(Instant::now() < deadline, "cannot rebind {}: {e}", self.addr);
+                    assert!(
+                        Instant::now() < deadline,
+                        "cannot rebind {}: {e}",
+                        self.addr
+                    );
                     tokio::time::sleep(Duration::from_millis(50)).await;
                 }
             }
