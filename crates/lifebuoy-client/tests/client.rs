@@ -354,3 +354,107 @@ async fn sign_out_forgets_the_token_and_the_data() {
         Err(lifebuoy_client::ClientError::SignedOut(_))
     ));
 }
+
+/// Issue 5, test (c): the server restarts while the client follows its events; every
+/// change arrives once, with no gap and no duplicate.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_restart_while_following_leaves_no_gap_and_no_duplicate() {
+    let mut server = Server::start().await;
+    let root = data_root();
+    let client = sign_in(&server, "field@demo.test", &root).await;
+    let local = client
+        .create_ticket(NewTicket {
+            subject: "Follow me".into(),
+            description: "d".into(),
+            ..NewTicket::default()
+        })
+        .expect("queued");
+    client.flush_outbox().await.expect("sent");
+    let id = client
+        .ticket(&local.key)
+        .expect("read")
+        .expect("exists")
+        .ticket
+        .ticket
+        .id
+        .to_string();
+    let background = client.run();
+    let agent = server.as_user("agent@demo.test").await;
+    for i in 0..5 {
+        agent
+            .post(
+                &format!("/api/v1/tickets/{id}/messages"),
+                json!({"body": format!("before {i}")}),
+            )
+            .await;
+    }
+    server.stop().await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    server.resume().await;
+    let agent = server.as_user("agent@demo.test").await;
+    for i in 0..5 {
+        agent
+            .post(
+                &format!("/api/v1/tickets/{id}/messages"),
+                json!({"body": format!("after {i}")}),
+            )
+            .await;
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let bodies = loop {
+        let detail = client.ticket(&id).expect("read").expect("exists");
+        let bodies: Vec<String> = detail
+            .messages
+            .iter()
+            .map(|m| m.message.body.clone())
+            .collect();
+        if bodies.len() >= 10 || std::time::Instant::now() > deadline {
+            break bodies;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let expected: Vec<String> = (0..5)
+        .map(|i| format!("before {i}"))
+        .chain((0..5).map(|i| format!("after {i}")))
+        .collect();
+    assert_eq!(bodies, expected, "no gap, no duplicate, in order");
+    assert_eq!(client.connectivity(), lifebuoy_client::Connectivity::Online);
+    client.stop();
+    let _ = background.await;
+}
+
+/// A draft is saved as it is written and is still there after the client restarts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drafts_survive_a_restart() {
+    let server = Server::start().await;
+    let root = data_root();
+    let client = sign_in(&server, "field@demo.test", &root).await;
+    let shot = root.join("draft.png");
+    std::fs::write(&shot, png()).expect("file");
+    let kept = client.keep_file(&shot).expect("copied");
+    std::fs::remove_file(&shot).expect("original gone");
+    client
+        .save_draft(&lifebuoy_client::Draft {
+            key: "new-ticket".into(),
+            subject: "Half written".into(),
+            text: "It started when".into(),
+            files: vec![kept.clone()],
+            ..Default::default()
+        })
+        .expect("saved");
+    drop(client);
+    let client = resume(&root).await;
+    let draft = client
+        .draft("new-ticket")
+        .expect("read")
+        .expect("still there");
+    assert_eq!(draft.subject, "Half written");
+    assert_eq!(draft.text, "It started when");
+    assert!(
+        draft.files[0].path.exists(),
+        "its file was copied into the data dir"
+    );
+    client.discard_draft("new-ticket").expect("discard");
+    assert!(client.draft("new-ticket").expect("read").is_none());
+    assert!(!kept.path.exists());
+}
