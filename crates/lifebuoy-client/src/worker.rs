@@ -159,6 +159,11 @@ impl Client {
     /// Keeps sending while the client runs: on new work, on reconnect, when a backoff ends.
     pub(crate) async fn outbox_loop(self) {
         loop {
+            if matches!(self.connectivity(), Connectivity::SignedOut { .. }) {
+                // Nothing can be sent until the user signs in again (a new Client).
+                self.inner.stop.cancelled().await;
+                return;
+            }
             if let Err(e) = self.flush_outbox().await {
                 tracing::warn!(error = %e, "sending the outbox failed");
             }

@@ -458,3 +458,55 @@ async fn drafts_survive_a_restart() {
     assert!(client.draft("new-ticket").expect("read").is_none());
     assert!(!kept.path.exists());
 }
+
+/// A revoked session turns into the signed-out state with a clear reason; queued work
+/// stays queued for after the next sign-in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_session_signs_out_and_keeps_queued_work() {
+    let server = Server::start().await;
+    let root = data_root();
+    let client = sign_in(&server, "field@demo.test", &root).await;
+    let token = lifebuoy_client::credentials::load_token(client.server(), "field@demo.test")
+        .await
+        .expect("keyring")
+        .unwrap_or_default();
+    let revoked = reqwest::Client::new()
+        .post(format!("{}/api/v1/auth/logout", server.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("logout");
+    assert_eq!(revoked.status(), 204);
+
+    let mut events = client.subscribe();
+    client
+        .create_ticket(NewTicket {
+            subject: "Written after the session ended".into(),
+            description: "d".into(),
+            ..NewTicket::default()
+        })
+        .expect("queued");
+    let background = client.run();
+    let reason = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            if let Ok(ClientEvent::ConnectivityChanged(lifebuoy_client::Connectivity::SignedOut { reason })) =
+                events.recv().await
+            {
+                return reason;
+            }
+        }
+    })
+    .await
+    .expect("signed out within 10 s");
+    assert!(reason.contains("sign in again") || reason.contains("expired"), "{reason}");
+    client.stop();
+    let _ = background.await;
+    let outbox = client.outbox().expect("outbox");
+    assert_eq!(outbox.len(), 1, "the work is kept");
+    assert_eq!(outbox[0].state, OutboxState::Queued);
+
+    // Signing in again sends it.
+    let client = sign_in(&server, "field@demo.test", &root).await;
+    let report = client.flush_outbox().await.expect("flush");
+    assert_eq!(report.sent, 1);
+}
