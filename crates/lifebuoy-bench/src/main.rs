@@ -1,0 +1,112 @@
+//! `lifebuoy-bench`: loads a real `lifebuoy-server` over loopback on generated databases
+//! and compares it with an HTTP floor and a SQLite floor. See BENCHMARKS.md.
+
+mod cpu;
+mod floors;
+mod generate;
+mod load;
+mod machine;
+mod process;
+mod report;
+mod rng;
+mod run;
+mod samples;
+mod text;
+mod ticket_plan;
+mod workloads;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use lifebuoy_server::store::sqlite::Durability;
+
+#[derive(Parser)]
+#[command(
+    name = "lifebuoy-bench",
+    about = "Benchmarks lifebuoy-server on loopback: create, reply, list and detail on generated databases",
+    args_conflicts_with_subcommands = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    internal: Option<Internal>,
+    #[command(flatten)]
+    bench: BenchArgs,
+}
+
+#[derive(Subcommand)]
+enum Internal {
+    /// The HTTP floor server; the bench starts it as its own child process.
+    #[command(hide = true)]
+    FloorServer {
+        #[arg(long)]
+        listen: SocketAddr,
+    },
+}
+
+#[derive(Args, Clone)]
+pub struct BenchArgs {
+    /// Database sizes to generate and load, in tickets, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "100000,1000000")]
+    pub tickets: Vec<u64>,
+    /// Concurrent clients, each sending its next request when the last one is answered.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    pub clients: u16,
+    /// Measured seconds per workload.
+    #[arg(long, default_value_t = 10.0)]
+    pub seconds: f64,
+    /// Unrecorded seconds before each workload is measured.
+    #[arg(long, default_value_t = 1.0)]
+    pub warmup: f64,
+    /// Where databases and logs go; default a temporary directory removed afterwards.
+    #[arg(long)]
+    pub work_dir: Option<PathBuf>,
+    /// Reuse databases a previous run generated in --work-dir, instead of regenerating.
+    #[arg(long)]
+    pub reuse: bool,
+    /// The server to measure; default the `lifebuoy-server` next to this executable.
+    #[arg(long)]
+    pub server_bin: Option<PathBuf>,
+    /// Passed to the server's --durability, and used by the SQLite floor.
+    #[arg(long, value_enum, default_value = "full")]
+    pub durability: Durability,
+    /// Print the results as Markdown (for BENCHMARKS.md) instead of plain text.
+    #[arg(long)]
+    pub markdown: bool,
+}
+
+async fn interrupted() {
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {},
+        () = term => {},
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.internal {
+        Some(Internal::FloorServer { listen }) => floors::serve_constant(listen).await,
+        // Returning drops the run, and with it the child servers (they are killed on drop).
+        None => tokio::select! {
+            result = run::bench(cli.bench) => result,
+            () = interrupted() => Err(anyhow::anyhow!("interrupted; the servers it started are stopped")),
+        },
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("lifebuoy-bench: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
