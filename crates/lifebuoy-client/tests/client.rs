@@ -489,8 +489,9 @@ async fn a_revoked_session_signs_out_and_keeps_queued_work() {
     let background = client.run();
     let reason = tokio::time::timeout(Duration::from_secs(10), async {
         loop {
-            if let Ok(ClientEvent::ConnectivityChanged(lifebuoy_client::Connectivity::SignedOut { reason })) =
-                events.recv().await
+            if let Ok(ClientEvent::ConnectivityChanged(
+                lifebuoy_client::Connectivity::SignedOut { reason },
+            )) = events.recv().await
             {
                 return reason;
             }
@@ -498,7 +499,10 @@ async fn a_revoked_session_signs_out_and_keeps_queued_work() {
     })
     .await
     .expect("signed out within 10 s");
-    assert!(reason.contains("sign in again") || reason.contains("expired"), "{reason}");
+    assert!(
+        reason.contains("sign in again") || reason.contains("expired"),
+        "{reason}"
+    );
     client.stop();
     let _ = background.await;
     let outbox = client.outbox().expect("outbox");
