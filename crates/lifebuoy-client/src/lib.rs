@@ -15,6 +15,7 @@ pub mod paths;
 pub mod sse;
 pub mod store;
 mod sync;
+mod thumbnails;
 mod worker;
 
 pub use client::{Client, ClientOptions, NewTicket};

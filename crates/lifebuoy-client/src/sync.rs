@@ -157,6 +157,9 @@ impl Client {
             let round: Result<bool> = async {
                 self.pull(&mut coalescer).await?;
                 self.set_connectivity(Connectivity::Online);
+                if let Err(e) = self.prefetch_thumbnails().await {
+                    tracing::info!(error = %e, "could not fetch previews now");
+                }
                 self.follow(&mut coalescer).await
             }
             .await;

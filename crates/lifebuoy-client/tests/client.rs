@@ -514,3 +514,35 @@ async fn a_revoked_session_signs_out_and_keeps_queued_work() {
     let report = client.flush_outbox().await.expect("flush");
     assert_eq!(report.sent, 1);
 }
+
+/// Previews of image attachments are cached, so an open ticket shows them offline.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn previews_are_cached_for_offline_use() {
+    let mut server = Server::start().await;
+    let root = data_root();
+    let client = sign_in(&server, "field@demo.test", &root).await;
+    let shot = root.join("screen.png");
+    std::fs::write(&shot, png()).expect("file");
+    let local = client
+        .create_ticket(NewTicket {
+            subject: "With a screenshot".into(),
+            description: "d".into(),
+            files: vec![shot],
+            ..NewTicket::default()
+        })
+        .expect("queued");
+    client.flush_outbox().await.expect("sent");
+    let detail = client.ticket(&local.key).expect("read").expect("exists");
+    let file = detail
+        .ticket
+        .attachments
+        .first()
+        .cloned()
+        .expect("the screenshot is listed");
+    assert!(file.has_thumbnail);
+    let online = client.thumbnail(file.id).await.expect("fetched");
+    assert!(online.starts_with(b"\x89PNG"));
+    server.stop().await;
+    let offline = client.thumbnail(file.id).await.expect("from the cache");
+    assert_eq!(offline, online);
+}

@@ -296,3 +296,28 @@ impl LocalStore {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 }
+
+impl LocalStore {
+    /// Every cached attachment that has a server-side preview, newest tickets first.
+    pub(crate) fn previewable_attachments(&self) -> Result<Vec<uuid::Uuid>> {
+        let mut ids = Vec::new();
+        let mut stmt = self.conn.prepare(
+            "SELECT attachments FROM tickets WHERE attachments != '[]' ORDER BY updated_at DESC",
+        )?;
+        for files in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            let files: Vec<Attachment> = serde_json::from_str(&files?)?;
+            ids.extend(crate::thumbnails::previewable(&files, &[]));
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT json FROM messages WHERE json LIKE '%\"has_thumbnail\":true%' ORDER BY created_at DESC",
+        )?;
+        for json in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            let message: Message = serde_json::from_str(&json?)?;
+            ids.extend(crate::thumbnails::previewable(
+                &[],
+                std::slice::from_ref(&message),
+            ));
+        }
+        Ok(ids)
+    }
+}
