@@ -19,7 +19,7 @@ pub struct Share {
     pub other: f64,
 }
 
-fn process_ticks(pid: &str) -> u64 {
+pub fn process_ticks(pid: &str) -> u64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     // The command name may hold spaces; the fields after its closing parenthesis do not.
     let Some((_, rest)) = stat.rsplit_once(')') else {
@@ -59,6 +59,11 @@ impl Snapshot {
             bench: process_ticks("self"),
             server: process_ticks(&server_pid.to_string()),
         }
+    }
+
+    /// The machine's clock ticks (all cores) from `before` to this snapshot.
+    pub fn total_since(&self, before: &Snapshot) -> u64 {
+        self.total.saturating_sub(before.total)
     }
 
     pub fn share_since(&self, before: &Snapshot) -> Share {

@@ -1,7 +1,15 @@
 //! `lifebuoy-bench`: loads a real `lifebuoy-server` over loopback on generated databases
 //! and compares it with an HTTP floor and a SQLite floor. See BENCHMARKS.md.
 
+mod client_bench;
+mod client_data;
+mod client_probe;
+mod client_report;
+mod counting_proxy;
 mod cpu;
+mod disk_floor;
+mod files_bench;
+mod files_report;
 mod floors;
 mod generate;
 mod load;
@@ -13,6 +21,7 @@ mod run;
 mod samples;
 mod text;
 mod ticket_plan;
+mod transfers;
 mod workloads;
 
 use std::net::SocketAddr;
@@ -25,24 +34,33 @@ use lifebuoy_server::store::sqlite::Durability;
 #[derive(Parser)]
 #[command(
     name = "lifebuoy-bench",
-    about = "Benchmarks lifebuoy-server on loopback: create, reply, list and detail on generated databases",
+    about = "Benchmarks lifebuoy-server on loopback: create, reply, list and detail on generated databases \
+             (default), attachments (`files`) and client sync (`client`)",
     args_conflicts_with_subcommands = true
 )]
 struct Cli {
     #[command(subcommand)]
-    internal: Option<Internal>,
+    command: Option<Group>,
     #[command(flatten)]
     bench: BenchArgs,
 }
 
 #[derive(Subcommand)]
-enum Internal {
+enum Group {
+    /// Attachments: upload and download throughput against raw disk writes, and server
+    /// memory while many clients upload at once.
+    Files(files_bench::FilesArgs),
+    /// The client crate: first sync, incremental sync, outbox flush, reply-to-event latency.
+    Client(client_bench::ClientArgs),
     /// The HTTP floor server; the bench starts it as its own child process.
     #[command(hide = true)]
     FloorServer {
         #[arg(long)]
         listen: SocketAddr,
     },
+    /// The measured client; `client` starts it as its own process so its memory is its own.
+    #[command(hide = true)]
+    ClientProbe(client_probe::ProbeArgs),
 }
 
 #[derive(Args, Clone)]
@@ -94,12 +112,22 @@ async fn interrupted() {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.internal {
-        Some(Internal::FloorServer { listen }) => floors::serve_constant(listen).await,
-        // Returning drops the run, and with it the child servers (they are killed on drop).
+    let stopped = || anyhow::anyhow!("interrupted; the servers it started are stopped");
+    // Returning drops the run, and with it the child servers (they are killed on drop).
+    let result = match cli.command {
+        Some(Group::FloorServer { listen }) => floors::serve_constant(listen).await,
+        Some(Group::ClientProbe(args)) => client_probe::run(args).await,
+        Some(Group::Files(args)) => tokio::select! {
+            result = files_bench::bench(args) => result,
+            () = interrupted() => Err(stopped()),
+        },
+        Some(Group::Client(args)) => tokio::select! {
+            result = client_bench::bench(args) => result,
+            () = interrupted() => Err(stopped()),
+        },
         None => tokio::select! {
             result = run::bench(cli.bench) => result,
-            () = interrupted() => Err(anyhow::anyhow!("interrupted; the servers it started are stopped")),
+            () = interrupted() => Err(stopped()),
         },
     };
     match result {

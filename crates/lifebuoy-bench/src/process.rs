@@ -138,3 +138,30 @@ impl RssSampler {
         self.peak.load(Ordering::Relaxed)
     }
 }
+
+/// Starts `lifebuoy-server serve --demo` on a free loopback port with its data in
+/// `data_dir`, plus `extra` flags; its output goes to `log`.
+pub async fn start_lifebuoy(
+    server_bin: &Path,
+    data_dir: &Path,
+    durability: &str,
+    extra: &[String],
+    log: &Path,
+) -> Result<ChildServer> {
+    let port = free_port()?;
+    let mut command = Command::new(server_bin);
+    command
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--data-dir",
+        ])
+        .arg(data_dir)
+        .args(["--durability", durability, "--demo"])
+        .args(extra)
+        // The bench measures the local database and file store, whatever this shell says.
+        .env_remove("LIFEBUOY_DATABASE_URL")
+        .env_remove("LIFEBUOY_S3_ENDPOINT");
+    start(command, port, log).await
+}

@@ -47,11 +47,11 @@ pub struct Report {
     pub sizes: Vec<SizeResult>,
 }
 
-fn mb(kib: u64) -> f64 {
+pub fn mb(kib: u64) -> f64 {
     kib as f64 * 1024.0 / 1e6
 }
 
-fn thousands(n: u64) -> String {
+pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -75,7 +75,7 @@ fn outcome_cells(o: &Outcome) -> Vec<String> {
 }
 
 /// The first column is left-aligned, the rest right-aligned, so numbers line up.
-fn table(out: &mut String, headers: &[&str], rows: &[Vec<String>], markdown: bool) {
+pub fn table(out: &mut String, headers: &[&str], rows: &[Vec<String>], markdown: bool) {
     if markdown {
         let _ = writeln!(out, "| {} |", headers.join(" | "));
         let rule: Vec<&str> = (0..headers.len())
@@ -116,7 +116,7 @@ fn table(out: &mut String, headers: &[&str], rows: &[Vec<String>], markdown: boo
     out.push('\n');
 }
 
-fn heading(out: &mut String, text: &str, markdown: bool) {
+pub fn heading(out: &mut String, text: &str, markdown: bool) {
     if markdown {
         let _ = writeln!(out, "### {text}\n");
     } else {
@@ -125,7 +125,7 @@ fn heading(out: &mut String, text: &str, markdown: bool) {
 }
 
 /// Above this share of the machine, something else was competing for the CPU.
-const OTHER_CPU_WARNING_PCT: f64 = 5.0;
+pub const OTHER_CPU_WARNING_PCT: f64 = 5.0;
 
 fn cpu_cell(o: &Outcome) -> String {
     format!("{:.0}/{:.0}/{:.0}", o.cpu.server, o.cpu.bench, o.cpu.other)

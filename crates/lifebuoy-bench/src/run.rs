@@ -19,7 +19,7 @@ const TARGETS: usize = 10_000;
 const PAGE: usize = 25;
 const MAX_SECONDS: f64 = 3600.0;
 
-fn seconds(value: f64) -> Option<Duration> {
+pub fn seconds(value: f64) -> Option<Duration> {
     Duration::try_from_secs_f64(value)
         .ok()
         .filter(|_| value <= MAX_SECONDS)
@@ -63,18 +63,7 @@ pub async fn bench(args: BenchArgs) -> Result<()> {
     }
     let server_bin = server_binary(args.server_bin.clone())?;
     // Kept alive until the end of the run: dropping it deletes the directory.
-    let (work_dir, _temp) = match &args.work_dir {
-        Some(dir) => {
-            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-            (dir.clone(), None)
-        }
-        None => {
-            let temp = tempfile::Builder::new()
-                .prefix("lifebuoy-bench")
-                .tempdir()?;
-            (temp.path().to_owned(), Some(temp))
-        }
-    };
+    let (work_dir, _temp) = work_dir(args.work_dir.as_deref())?;
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(usize::from(args.clients) * 2)
         .timeout(Duration::from_secs(60))
@@ -114,8 +103,25 @@ pub async fn bench(args: BenchArgs) -> Result<()> {
     Ok(())
 }
 
+/// `given`, created if need be, or a temporary directory that lives as long as the
+/// returned guard.
+pub fn work_dir(given: Option<&Path>) -> Result<(PathBuf, Option<tempfile::TempDir>)> {
+    match given {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            Ok((dir.to_owned(), None))
+        }
+        None => {
+            let temp = tempfile::Builder::new()
+                .prefix("lifebuoy-bench")
+                .tempdir()?;
+            Ok((temp.path().to_owned(), Some(temp)))
+        }
+    }
+}
+
 /// The server built by the same `cargo build` as this bench, unless told otherwise.
-fn server_binary(given: Option<PathBuf>) -> Result<PathBuf> {
+pub fn server_binary(given: Option<PathBuf>) -> Result<PathBuf> {
     let path = match given {
         Some(path) => path,
         None => std::env::current_exe()
@@ -132,7 +138,7 @@ fn server_binary(given: Option<PathBuf>) -> Result<PathBuf> {
     Ok(path)
 }
 
-fn command_line() -> String {
+pub fn command_line() -> String {
     std::env::args()
         .map(|a| {
             if a.contains(|c: char| c.is_whitespace() || c == '\'') {

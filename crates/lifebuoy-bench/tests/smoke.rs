@@ -8,10 +8,16 @@ type TestResult = Result<(), Box<dyn Error>>;
 
 const WORKLOADS: [&str; 5] = ["create", "reply", "list-first", "list-deep", "detail"];
 
-/// Depending on the server's library does not build its binary, so build it here, into
-/// the same target directory and profile as this bench; a no-op when it is up to date.
+/// Depending on the server's library does not build its binary. `cargo test --workspace`
+/// builds it anyway (the server's own tests run it), so use that one; only when it is
+/// missing (this crate tested alone) build it here. A nested build is avoided otherwise:
+/// without the workspace's dev-dependencies its features differ, and it would rebuild
+/// much of the dependency tree.
 fn build_server_next_to(bench: &Path) -> TestResult {
     let profile_dir = bench.parent().ok_or("the bench binary has no directory")?;
+    if profile_dir.join("lifebuoy-server").is_file() {
+        return Ok(());
+    }
     let target_dir = profile_dir
         .parent()
         .ok_or("the profile directory has no parent")?;
@@ -83,6 +89,122 @@ fn a_smoke_run_measures_every_workload_without_errors() -> TestResult {
     }
     assert!(stdout.contains("create ÷ SQLite insert floor"), "{stdout}");
     assert!(stdout.contains("== Targets =="), "{stdout}");
+    Ok(())
+}
+
+/// The `files` group in a tiny mode: small files, a few MiB a row, a short memory phase.
+#[test]
+fn a_smoke_run_of_the_files_group_moves_every_file_without_errors() -> TestResult {
+    let bench = Path::new(env!("CARGO_BIN_EXE_lifebuoy-bench"));
+    build_server_next_to(bench)?;
+    let work = tempfile::tempdir()?;
+    let output = Command::new(bench)
+        .args([
+            "files",
+            "--sizes-kib",
+            "64,1024",
+            "--mib-per-run",
+            "3",
+            "--rss-clients",
+            "4",
+            "--rss-seconds",
+            "1",
+            "--rss-size-kib",
+            "1024",
+            "--rss-max-uploads",
+            "20",
+            "--work-dir",
+        ])
+        .arg(work.path())
+        .output()?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the files bench failed: {}\n{stdout}\n{stderr}",
+        output.status
+    );
+    // measurement, size, clients, ok, errors, ...
+    let mut seen = 0;
+    for line in stdout.lines() {
+        let cells: Vec<&str> = line.split_whitespace().collect();
+        let Some(&name) = cells.first() else { continue };
+        if ![
+            "disk-fsync",
+            "disk-nofsync",
+            "upload",
+            "download",
+            "memory-upload",
+        ]
+        .contains(&name)
+        {
+            continue;
+        }
+        let ok: u64 = cells.get(3).ok_or("no ok column")?.parse()?;
+        assert!(ok > 0, "{name} moved no file: {line}");
+        assert_eq!(
+            cells.get(4),
+            Some(&"0"),
+            "{name} had errors: {line}\n{stdout}"
+        );
+        seen += 1;
+    }
+    // Per size: two disk floors, two upload and two download rows; then the memory row.
+    assert_eq!(seen, 2 * 6 + 1, "missing result rows in:\n{stdout}");
+    assert!(stdout.contains("== Attachment targets =="), "{stdout}");
+    assert!(stdout.contains("server RSS flat"), "{stdout}");
+    Ok(())
+}
+
+/// The `client` group in a tiny mode: 100 tickets, 20 queued replies, 20 timed events.
+#[test]
+fn a_smoke_run_of_the_client_group_measures_every_phase_without_errors() -> TestResult {
+    let bench = Path::new(env!("CARGO_BIN_EXE_lifebuoy-bench"));
+    build_server_next_to(bench)?;
+    let work = tempfile::tempdir()?;
+    let output = Command::new(bench)
+        .args([
+            "client",
+            "--tickets",
+            "100",
+            "--replies",
+            "20",
+            "--events",
+            "20",
+            "--work-dir",
+        ])
+        .arg(work.path())
+        .output()?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the client bench failed: {}\n{stdout}\n{stderr}",
+        output.status
+    );
+    for phase in [
+        "first-sync",
+        "idle-sync",
+        "incremental-sync",
+        "outbox-flush",
+        "agent-post",
+        "reply-to-event",
+    ] {
+        let line = stdout
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(phase))
+            .ok_or_else(|| format!("no result line for {phase} in:\n{stdout}"))?;
+        // measurement, errors, ...
+        assert_eq!(
+            line.split_whitespace().nth(1),
+            Some("0"),
+            "{phase} had errors: {line}\n{stdout}"
+        );
+    }
+    assert!(stdout.contains("100 tickets, 500 messages"), "{stdout}");
+    assert!(stdout.contains("20 sent of 20 queued"), "{stdout}");
+    assert!(stdout.contains("20 timed"), "{stdout}");
+    assert!(stdout.contains("== Client targets =="), "{stdout}");
     Ok(())
 }
 

@@ -101,6 +101,12 @@ pub async fn serve(
     let sweeper = tokio::spawn(sweep_forever(state.clone(), sweep_every));
     let streams = state.shutdown.clone();
     let app = crate::app::router(state);
+    // Small answers must not wait for the peer's delayed ACK (Nagle): ~40 ms per download.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp: &mut tokio::net::TcpStream| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "could not set TCP_NODELAY");
+        }
+    });
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             shutdown.await;

@@ -18,7 +18,12 @@ pub use tickets::{Applied, LocalMessage, LocalTicket, LocalTicketDetail, TicketF
 use crate::error::Result;
 
 /// Schema versions, applied in order; `PRAGMA user_version` records how far a file is.
-const MIGRATIONS: &[&str] = &[include_str!("schema.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("schema.sql"),
+    // Completing a sent reply finds its placeholder by outbox id: without this, each of
+    // 1,000 queued replies scanned every cached message.
+    "CREATE INDEX messages_outbox ON messages(outbox_id);",
+];
 
 pub struct LocalStore {
     conn: Connection,
