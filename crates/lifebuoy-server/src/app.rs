@@ -11,6 +11,8 @@ use axum::response::IntoResponse;
 use axum::{Extension, Router};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::predicate::{Predicate, SizeAbove};
+use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -95,7 +97,23 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
-        ));
+        ))
+        // JSON only: sync pages shrink several-fold; files are served as stored (ranges
+        // stay byte-exact) and the event stream is never buffered by a compressor.
+        .layer(
+            CompressionLayer::new()
+                .gzip(true)
+                .compress_when(SizeAbove::new(512).and(
+                    |_: axum::http::StatusCode,
+                     _: axum::http::Version,
+                     headers: &axum::http::HeaderMap,
+                     _: &axum::http::Extensions| {
+                        headers
+                            .get(header::CONTENT_TYPE)
+                            .is_some_and(|v| v.as_bytes().starts_with(b"application/json"))
+                    },
+                )),
+        );
     routes
         .fallback(|| async { Error::RouteNotFound })
         .method_not_allowed_fallback(|| async { Error::MethodNotAllowed })

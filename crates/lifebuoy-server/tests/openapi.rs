@@ -109,3 +109,43 @@ async fn health_and_safe_headers() {
         "every answer carries its request id"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_is_compressed_on_request_and_files_are_not() {
+    let server = TestServer::start().await;
+    let fran = server.login(FIELD).await;
+    let up = fran
+        .upload("big.log", "text/plain", vec![b'a'; 64 * 1024])
+        .await;
+    let raw = reqwest::Client::builder()
+        .no_gzip()
+        .build()
+        .expect("client");
+    let encoding = |res: &reqwest::Response| {
+        res.headers()
+            .get("content-encoding")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    };
+    let doc = raw
+        .get(format!("{}/api/v1/openapi.json", server.base))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("openapi");
+    assert_eq!(encoding(&doc), "gzip");
+    let file = raw
+        .get(format!(
+            "{}/api/v1/attachments/{}",
+            server.base,
+            id(&up.json)
+        ))
+        .bearer_auth(fran.token.as_deref().unwrap_or(""))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(encoding(&file), "", "files are served as stored");
+    assert_eq!(file.bytes().await.map(|b| b.len()).unwrap_or(0), 64 * 1024);
+}
