@@ -105,6 +105,7 @@ pub fn router(state: AppState) -> Router {
         .layer(
             CompressionLayer::new()
                 .gzip(true)
+                .quality(CompressionLevel::Fastest)
                 .compress_when(SizeAbove::new(512).and(
                     |_: axum::http::StatusCode,
                      _: axum::http::Version,
