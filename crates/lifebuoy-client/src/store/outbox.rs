@@ -99,6 +99,14 @@ pub(crate) struct PendingOp {
     pub attempts: i64,
 }
 
+fn mark_sent(tx: &rusqlite::Transaction<'_>, id: i64) -> Result<()> {
+    tx.execute(
+        "UPDATE outbox SET state = 'sent', sent_at = ?2, last_error = NULL WHERE id = ?1",
+        params![id, now_ms()],
+    )?;
+    Ok(())
+}
+
 fn new_key() -> String {
     format!("lb-{}", uuid::Uuid::new_v4())
 }
@@ -386,10 +394,7 @@ impl LocalStore {
             "INSERT OR REPLACE INTO aliases (local_key, server_id) VALUES (?1, ?2)",
             params![local, server],
         )?;
-        tx.execute(
-            "UPDATE outbox SET state = 'sent', sent_at = ?2, last_error = NULL WHERE id = ?1",
-            params![op.id, now_ms()],
-        )?;
+        mark_sent(&tx, op.id)?;
         tx.commit()?;
         Ok(())
     }
@@ -401,10 +406,7 @@ impl LocalStore {
             [op.id],
         )?;
         insert_message(&tx, message)?;
-        tx.execute(
-            "UPDATE outbox SET state = 'sent', sent_at = ?2, last_error = NULL WHERE id = ?1",
-            params![op.id, now_ms()],
-        )?;
+        mark_sent(&tx, op.id)?;
         tx.commit()?;
         Ok(())
     }
@@ -412,10 +414,7 @@ impl LocalStore {
     pub(crate) fn complete_status(&mut self, op: &PendingOp, ticket: &Ticket) -> Result<()> {
         let tx = self.conn.transaction()?;
         upsert_ticket(&tx, ticket)?;
-        tx.execute(
-            "UPDATE outbox SET state = 'sent', sent_at = ?2, last_error = NULL WHERE id = ?1",
-            params![op.id, now_ms()],
-        )?;
+        mark_sent(&tx, op.id)?;
         tx.commit()?;
         Ok(())
     }

@@ -10,6 +10,7 @@ use super::created;
 use crate::error::{Error, Result};
 use crate::extract::{path_id, CurrentUser};
 use crate::state::AppState;
+use crate::store::StoredFile;
 use crate::uploads::receive::receive;
 
 /// Multipart overhead allowed beyond the file itself.
@@ -122,6 +123,16 @@ pub fn content_disposition(content_type: &str, file_name: &str) -> String {
     format!("{kind}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
 }
 
+/// The stored file behind a path id, if the caller may read it; else 404.
+async fn visible_file(state: &AppState, me: &CurrentUser, id: &str) -> Result<StoredFile> {
+    let id = path_id(id, "attachment")?;
+    state
+        .store
+        .stored_file(me.actor(), id)
+        .await?
+        .ok_or(Error::NotFound("attachment"))
+}
+
 fn header_value(text: &str) -> Result<HeaderValue> {
     HeaderValue::from_str(text).map_err(Error::internal)
 }
@@ -143,12 +154,7 @@ pub async fn download(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    let id = path_id(&id, "attachment")?;
-    let file = state
-        .store
-        .stored_file(me.actor(), id)
-        .await?
-        .ok_or(Error::NotFound("attachment"))?;
+    let file = visible_file(&state, &me, &id).await?;
     let size = u64::try_from(file.size).unwrap_or(0);
     let range = match headers.get(header::RANGE).and_then(|v| v.to_str().ok()) {
         None => None,
@@ -220,12 +226,7 @@ pub async fn thumbnail(
     me: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response> {
-    let id = path_id(&id, "attachment")?;
-    let file = state
-        .store
-        .stored_file(me.actor(), id)
-        .await?
-        .ok_or(Error::NotFound("attachment"))?;
+    let file = visible_file(&state, &me, &id).await?;
     let key = file.thumbnail_key.ok_or(Error::NotFound("thumbnail"))?;
     let read = state.blobs.read(&key, None).await?;
     Ok((

@@ -145,21 +145,8 @@ impl SqliteStore {
         if let Some(Some(assignee)) = patch.assignee_id {
             check_assignable(&mut tx, assignee).await?;
         }
-        let mut state = row.state()?;
-        let changes = rules::plan_update(&state, actor, &patch)?;
-        if changes.is_empty() {
-            return row.into_ticket(actor);
-        }
-        let now = now_ms();
-        for change in &changes {
-            rules::apply(&mut state, change, to_time(now));
-        }
-        rows::write_state(&mut tx, row.seq, &state, now).await?;
-        record_changes(&mut tx, row.seq, actor, &changes, now).await?;
-        let ticket = ticket_by_seq(&mut tx, actor, row.seq).await?;
-        tx.commit().await?;
-        self.announce().await;
-        Ok(ticket)
+        let changes = rules::plan_update(&row.state()?, actor, &patch)?;
+        self.commit_changes(tx, actor, row, changes).await
     }
 
     pub(super) async fn resolve_with(
@@ -184,11 +171,23 @@ impl SqliteStore {
                 .fetch_optional(&mut *tx)
                 .await?
                 .ok_or(Error::NotFound("message"))?;
-        let mut state = row.state()?;
-        let changes = rules::plan_resolution(&state, actor, message_id, internal)?;
+        let changes = rules::plan_resolution(&row.state()?, actor, message_id, internal)?;
+        self.commit_changes(tx, actor, row, changes).await
+    }
+
+    /// Applies planned changes to the ticket, records each in its timeline and the feed,
+    /// commits, and answers the ticket as the actor sees it. No changes: nothing written.
+    async fn commit_changes(
+        &self,
+        mut tx: sqlx::Transaction<'static, Sqlite>,
+        actor: Actor,
+        row: TicketRow,
+        changes: Vec<rules::Change>,
+    ) -> Result<Ticket> {
         if changes.is_empty() {
             return row.into_ticket(actor);
         }
+        let mut state = row.state()?;
         let now = now_ms();
         for change in &changes {
             rules::apply(&mut state, change, to_time(now));
