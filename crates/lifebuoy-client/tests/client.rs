@@ -546,3 +546,61 @@ async fn previews_are_cached_for_offline_use() {
     let offline = client.thumbnail(file.id).await.expect("from the cache");
     assert_eq!(offline, online);
 }
+
+/// Where the live stream is impossible (a proxy answers 404 for it), the client polls
+/// and replies still arrive.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_live_stream_the_client_polls() {
+    let server = Server::start().await;
+    let proxy = proxy_without_events(&server.base).await;
+    keyring();
+    let root = data_root();
+    let client = Client::login(
+        &proxy,
+        "field@demo.test",
+        PASSWORD,
+        ClientOptions {
+            data_root: Some(root.clone()),
+        },
+    )
+    .await
+    .expect("sign in through the proxy");
+    let local = client
+        .create_ticket(NewTicket {
+            subject: "Behind a proxy".into(),
+            description: "d".into(),
+            ..NewTicket::default()
+        })
+        .expect("queued");
+    client.flush_outbox().await.expect("sent");
+    let id = client
+        .ticket(&local.key)
+        .expect("read")
+        .expect("exists")
+        .ticket
+        .ticket
+        .id
+        .to_string();
+    let mut events = client.subscribe();
+    let background = client.run();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let agent = server.as_user("agent@demo.test").await;
+    agent
+        .post(
+            &format!("/api/v1/tickets/{id}/messages"),
+            json!({"body": "Polled reply"}),
+        )
+        .await;
+    let got = tokio::time::timeout(Duration::from_secs(15), async {
+        loop {
+            if let Ok(ClientEvent::NewReply { excerpt, .. }) = events.recv().await {
+                return excerpt;
+            }
+        }
+    })
+    .await
+    .expect("the reply arrives by polling within 15 s");
+    assert_eq!(got, "Polled reply");
+    client.stop();
+    let _ = background.await;
+}

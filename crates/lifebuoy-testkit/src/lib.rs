@@ -259,3 +259,58 @@ pub fn png() -> Vec<u8> {
         0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
     ]
 }
+
+/// A reverse proxy in front of `upstream` that answers 404 for the live event stream, as
+/// a proxy that cannot stream would: for testing the client's polling fallback.
+pub async fn proxy_without_events(upstream: &str) -> String {
+    use axum::body::{Body, Bytes};
+    use axum::extract::{Request, State};
+    use axum::http::{HeaderMap, StatusCode};
+    use axum::response::{IntoResponse, Response};
+
+    async fn forward(State(upstream): State<String>, req: Request) -> Response {
+        let path = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_default();
+        if path.starts_with("/api/v1/events") {
+            return (StatusCode::NOT_FOUND, "no streaming here").into_response();
+        }
+        let method = req.method().clone();
+        let headers = req.headers().clone();
+        let body: Bytes = axum::body::to_bytes(req.into_body(), 64 * 1024 * 1024)
+            .await
+            .unwrap_or_default();
+        let mut out = reqwest::Client::new().request(method, format!("{upstream}{path}"));
+        for name in ["authorization", "content-type", "idempotency-key", "accept"] {
+            if let Some(v) = headers.get(name) {
+                out = out.header(name, v.clone());
+            }
+        }
+        match out.body(body).send().await {
+            Ok(res) => {
+                let status = res.status();
+                let mut h = HeaderMap::new();
+                if let Some(ct) = res.headers().get("content-type") {
+                    h.insert("content-type", ct.clone());
+                }
+                let bytes = res.bytes().await.unwrap_or_default();
+                (status, h, Body::from(bytes)).into_response()
+            }
+            Err(_) => StatusCode::BAD_GATEWAY.into_response(),
+        }
+    }
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind proxy");
+    let addr = listener.local_addr().expect("proxy addr");
+    let app = axum::Router::new()
+        .fallback(forward)
+        .with_state(upstream.to_owned());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    format!("http://{addr}")
+}
