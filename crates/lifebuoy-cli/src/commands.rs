@@ -272,7 +272,12 @@ pub async fn run(cli: Cli) -> Result<()> {
             system_info,
         } => {
             let client = Client::resume(opts).await?;
-            let info = system_info.then(system_details);
+            let info = system_info.then(|| {
+                lifebuoy_client::system_info::collect(
+                    client.data_dir(),
+                    concat!("lifebuoy-cli ", env!("CARGO_PKG_VERSION")),
+                )
+            });
             if let (Some(info), false) = (&info, json) {
                 println!(
                     "Attaching these system details:\n{}",
@@ -576,15 +581,4 @@ fn print_event(json: bool, event: &ClientEvent) {
         ClientEvent::ConnectivityChanged(state) => eprintln!("({state:?})"),
         _ => {}
     }
-}
-
-/// What `--system-info` attaches: nothing here is secret, and all of it is printed first.
-fn system_details() -> serde_json::Value {
-    serde_json::json!({
-        "os": std::env::consts::OS,
-        "os_family": std::env::consts::FAMILY,
-        "architecture": std::env::consts::ARCH,
-        "cpus": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
-        "app": format!("lifebuoy-cli {}", env!("CARGO_PKG_VERSION")),
-    })
 }

@@ -110,7 +110,13 @@ async fn a_requesters_day_on_the_command_line() {
     assert_eq!(list[0]["ticket"]["subject"], "VPN drops hourly");
     assert_eq!(list[0]["ticket"]["priority"], "HIGH");
     assert_eq!(list[0]["attachments"][0]["file_name"], "app.log");
-    assert_eq!(list[0]["ticket"]["system_info"]["os"], std::env::consts::OS);
+    assert_eq!(
+        list[0]["ticket"]["system_info"]["architecture"],
+        std::env::consts::ARCH
+    );
+    assert!(list[0]["ticket"]["system_info"]["memory_total_mb"]
+        .as_u64()
+        .is_some());
     let number = list[0]["ticket"]["number"]
         .as_str()
         .unwrap_or("")

@@ -15,6 +15,7 @@ pub mod paths;
 pub mod sse;
 pub mod store;
 mod sync;
+pub mod system_info;
 mod thumbnails;
 mod worker;
 
