@@ -1,6 +1,6 @@
 //! `lifebuoy` scripted end to end against the real server, with the real keyring.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -10,19 +10,8 @@ use serde_json::{json, Value};
 
 const BIN: &str = env!("CARGO_BIN_EXE_lifebuoy");
 
-fn lifebuoy(root: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .env("LIFEBUOY_CLIENT_DIR", root)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run lifebuoy");
-    if let Some(mut input) = child.stdin.take() {
-        let _ = input.write_all(stdin.as_bytes());
-    }
-    child.wait_with_output().expect("wait")
+fn lifebuoy(root: &Path, args: &[&str], stdin: &str) -> std::process::Output {
+    run_client(BIN, root, args, stdin)
 }
 
 fn out(o: &Output) -> String {

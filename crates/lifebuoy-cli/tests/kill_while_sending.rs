@@ -11,19 +11,7 @@ use serde_json::Value;
 const BIN: &str = env!("CARGO_BIN_EXE_lifebuoy");
 
 fn run(root: &Path, args: &[&str], stdin: &str) -> std::process::Output {
-    use std::io::Write;
-    let mut child = Command::new(BIN)
-        .args(args)
-        .env("LIFEBUOY_CLIENT_DIR", root)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run");
-    if let Some(mut i) = child.stdin.take() {
-        let _ = i.write_all(stdin.as_bytes());
-    }
-    child.wait_with_output().expect("wait")
+    run_client(BIN, root, args, stdin)
 }
 
 /// A small deterministic generator, seeded from the clock and printed, so a failing

@@ -20,6 +20,26 @@ async fn sign_in(server: &Server, email: &str, root: &std::path::Path) -> Client
     .expect("sign in")
 }
 
+/// Files a ticket, sends it, and returns its server id.
+async fn filed_ticket(client: &Client, subject: &str) -> String {
+    let local = client
+        .create_ticket(NewTicket {
+            subject: subject.into(),
+            description: "d".into(),
+            ..NewTicket::default()
+        })
+        .expect("queued");
+    client.flush_outbox().await.expect("sent");
+    client
+        .ticket(&local.key)
+        .expect("read")
+        .expect("exists")
+        .ticket
+        .ticket
+        .id
+        .to_string()
+}
+
 async fn resume(root: &std::path::Path) -> Client {
     Client::resume(ClientOptions {
         data_root: Some(root.to_path_buf()),
@@ -237,22 +257,7 @@ async fn refused_work_is_marked_failed_with_the_servers_reason() {
     let server = Server::start().await;
     let root = data_root();
     let client = sign_in(&server, "field@demo.test", &root).await;
-    let t = client
-        .create_ticket(NewTicket {
-            subject: "Will be closed".into(),
-            description: "d".into(),
-            ..NewTicket::default()
-        })
-        .expect("queued");
-    client.flush_outbox().await.expect("flush");
-    let id = client
-        .ticket(&t.key)
-        .expect("read")
-        .expect("exists")
-        .ticket
-        .ticket
-        .id
-        .to_string();
+    let id = filed_ticket(&client, "Will be closed").await;
     let agent = server.as_user("agent@demo.test").await;
     let closed: Value = agent
         .http
@@ -362,22 +367,7 @@ async fn a_server_restart_while_following_leaves_no_gap_and_no_duplicate() {
     let mut server = Server::start().await;
     let root = data_root();
     let client = sign_in(&server, "field@demo.test", &root).await;
-    let local = client
-        .create_ticket(NewTicket {
-            subject: "Follow me".into(),
-            description: "d".into(),
-            ..NewTicket::default()
-        })
-        .expect("queued");
-    client.flush_outbox().await.expect("sent");
-    let id = client
-        .ticket(&local.key)
-        .expect("read")
-        .expect("exists")
-        .ticket
-        .ticket
-        .id
-        .to_string();
+    let id = filed_ticket(&client, "Follow me").await;
     let background = client.run();
     let agent = server.as_user("agent@demo.test").await;
     for i in 0..5 {
@@ -565,22 +555,7 @@ async fn without_a_live_stream_the_client_polls() {
     )
     .await
     .expect("sign in through the proxy");
-    let local = client
-        .create_ticket(NewTicket {
-            subject: "Behind a proxy".into(),
-            description: "d".into(),
-            ..NewTicket::default()
-        })
-        .expect("queued");
-    client.flush_outbox().await.expect("sent");
-    let id = client
-        .ticket(&local.key)
-        .expect("read")
-        .expect("exists")
-        .ticket
-        .ticket
-        .id
-        .to_string();
+    let id = filed_ticket(&client, "Behind a proxy").await;
     let mut events = client.subscribe();
     let background = client.run();
     tokio::time::sleep(Duration::from_millis(500)).await;

@@ -314,3 +314,27 @@ pub async fn proxy_without_events(upstream: &str) -> String {
     });
     format!("http://{addr}")
 }
+
+/// Runs a client binary (the `lifebuoy` CLI) with its data under `root`, feeding `stdin`.
+pub fn run_client(
+    bin: &str,
+    root: &std::path::Path,
+    args: &[&str],
+    stdin: &str,
+) -> std::process::Output {
+    use std::io::Write;
+    let mut child = Command::new(bin)
+        .args(args)
+        .env("LIFEBUOY_CLIENT_DIR", root)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run the client binary");
+    if let Some(mut input) = child.stdin.take() {
+        let _ = input.write_all(stdin.as_bytes());
+    }
+    child
+        .wait_with_output()
+        .expect("wait for the client binary")
+}

@@ -207,17 +207,7 @@ pub(super) async fn record_event(
     } else {
         "ticket_updated"
     };
-    sqlx::query(
-        "INSERT INTO changes (ticket_seq, requester_id, kind, event_seq, staff_only, created_at) \
-         SELECT seq, requester_id, ?, ?, 0, ? FROM tickets WHERE seq = ?",
-    )
-    .bind(change)
-    .bind(event_seq)
-    .bind(at)
-    .bind(ticket_seq)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    insert_change(conn, ticket_seq, change, Some(event_seq), None, false, at).await
 }
 
 /// Puts a new message in the feed; an internal note only in staff's.
@@ -228,12 +218,37 @@ pub(super) async fn record_message_change(
     internal: bool,
     at: i64,
 ) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO changes (ticket_seq, requester_id, kind, message_seq, staff_only, created_at) \
-         SELECT seq, requester_id, 'message_created', ?, ?, ? FROM tickets WHERE seq = ?",
+    insert_change(
+        conn,
+        ticket_seq,
+        "message_created",
+        None,
+        Some(message_seq),
+        internal,
+        at,
     )
+    .await
+}
+
+/// One position of the change feed, with the ticket's requester copied in for the
+/// requester's indexed feed query.
+async fn insert_change(
+    conn: &mut SqliteConnection,
+    ticket_seq: i64,
+    kind: &str,
+    event_seq: Option<i64>,
+    message_seq: Option<i64>,
+    staff_only: bool,
+    at: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO changes (ticket_seq, requester_id, kind, event_seq, message_seq, staff_only, created_at) \
+         SELECT seq, requester_id, ?, ?, ?, ?, ? FROM tickets WHERE seq = ?",
+    )
+    .bind(kind)
+    .bind(event_seq)
     .bind(message_seq)
-    .bind(internal)
+    .bind(staff_only)
     .bind(at)
     .bind(ticket_seq)
     .execute(&mut *conn)
