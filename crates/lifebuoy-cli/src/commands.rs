@@ -292,6 +292,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                 context: Some(serde_json::json!({"client": "lifebuoy-cli", "version": env!("CARGO_PKG_VERSION")})),
                 system_info: info,
                 files: attach,
+                draft: None,
             })?;
             send_now(&client, json).await?;
             let now = client.ticket(&queued.key)?;

@@ -32,6 +32,9 @@ pub struct NewTicket {
     pub context: Option<serde_json::Value>,
     pub system_info: Option<serde_json::Value>,
     pub files: Vec<PathBuf>,
+    /// The draft this was written in: its files (already kept) go with the ticket, and
+    /// the draft is gone once the ticket is queued.
+    pub draft: Option<String>,
 }
 
 #[derive(Clone, Default)]
@@ -209,6 +212,10 @@ impl Client {
         self.store()?.tickets(filter)
     }
 
+    pub fn status_counts(&self) -> Result<Vec<(Status, i64)>> {
+        self.store()?.status_counts()
+    }
+
     pub fn ticket(&self, reference: &str) -> Result<Option<LocalTicketDetail>> {
         self.store()?.ticket(reference)
     }
@@ -316,16 +323,7 @@ impl Client {
         else {
             return Err(ClientError::Invalid("the ticket is incomplete".into()));
         };
-        if new.files.len() > MAX_ATTACHMENTS {
-            return Err(ClientError::Invalid(format!(
-                "at most {MAX_ATTACHMENTS} files can be attached at once"
-            )));
-        }
-        let files = new
-            .files
-            .iter()
-            .map(|f| self.keep_file(f))
-            .collect::<Result<Vec<_>>>()?;
+        let files = self.files_for(new.draft.as_deref(), &new.files)?;
         let now = Utc::now();
         let priority = new.priority.unwrap_or_default();
         let placeholder = Ticket {
@@ -364,7 +362,9 @@ impl Client {
             "context": new.context,
             "system_info": new.system_info,
         });
-        let (key, _) = self.store()?.queue_ticket(&placeholder, &payload, &files)?;
+        let (key, _) =
+            self.store()?
+                .queue_ticket(&placeholder, &payload, &files, new.draft.as_deref())?;
         self.inner.wake_outbox.notify_one();
         self.emit(ClientEvent::StoreChanged);
         Ok(LocalTicket {
@@ -382,23 +382,58 @@ impl Client {
             .ok_or_else(|| ClientError::NotFound(format!("ticket {reference}")))
     }
 
-    /// Replies on a ticket (even one still waiting to be sent); returns the message key.
-    pub fn reply(&self, reference: &str, body: &str, files: &[PathBuf]) -> Result<String> {
-        let body = validation::body(body).map_err(|e| ClientError::Invalid(e.message))?;
-        if files.len() > MAX_ATTACHMENTS {
+    /// The files to send: a draft's kept copies plus fresh copies of `paths`.
+    fn files_for(&self, draft: Option<&str>, paths: &[PathBuf]) -> Result<Vec<QueuedFile>> {
+        let mut files = match draft {
+            Some(key) => self
+                .store()?
+                .draft(key)?
+                .map(|d| d.files)
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        if files.len() + paths.len() > MAX_ATTACHMENTS {
             return Err(ClientError::Invalid(format!(
                 "at most {MAX_ATTACHMENTS} files can be attached at once"
             )));
         }
+        for path in paths {
+            files.push(self.keep_file(path)?);
+        }
+        Ok(files)
+    }
+
+    /// The draft key a reply on `ticket_key` is written under.
+    pub fn reply_draft_key(ticket_key: &str) -> String {
+        format!("reply:{ticket_key}")
+    }
+
+    /// Replies on a ticket (even one still waiting to be sent); returns the message key.
+    pub fn reply(&self, reference: &str, body: &str, files: &[PathBuf]) -> Result<String> {
+        self.queue_reply(reference, body, files, false)
+    }
+
+    /// Sends the reply drafted on a ticket, with the draft's files; the draft is gone
+    /// once the reply is queued.
+    pub fn reply_from_draft(&self, reference: &str, body: &str) -> Result<String> {
+        self.queue_reply(reference, body, &[], true)
+    }
+
+    fn queue_reply(
+        &self,
+        reference: &str,
+        body: &str,
+        paths: &[PathBuf],
+        from_draft: bool,
+    ) -> Result<String> {
+        let body = validation::body(body).map_err(|e| ClientError::Invalid(e.message))?;
         let key = self.ticket_key(reference)?;
+        let draft = from_draft.then(|| Self::reply_draft_key(&key));
         let ticket_id = match self.store()?.ticket(&key)? {
             Some(d) => d.ticket.ticket.id,
             None => return Err(ClientError::NotFound(format!("ticket {reference}"))),
         };
-        let files = files
-            .iter()
-            .map(|f| self.keep_file(f))
-            .collect::<Result<Vec<_>>>()?;
+        let files = self.files_for(draft.as_deref(), paths)?;
         let placeholder = Message {
             id: Uuid::new_v4(),
             ticket_id,
@@ -409,9 +444,9 @@ impl Client {
             created_at: Utc::now(),
         };
         let payload = serde_json::json!({ "body": body });
-        let (message_key, _) = self
-            .store()?
-            .queue_message(&key, &placeholder, &payload, &files)?;
+        let (message_key, _) =
+            self.store()?
+                .queue_message(&key, &placeholder, &payload, &files, draft.as_deref())?;
         self.inner.wake_outbox.notify_one();
         self.emit(ClientEvent::StoreChanged);
         Ok(message_key)

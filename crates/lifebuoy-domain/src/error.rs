@@ -5,6 +5,7 @@ use crate::Status;
 /// One problem with one input field, as the API reports it in `errors[]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FieldError {
     pub field: String,
     pub message: String,

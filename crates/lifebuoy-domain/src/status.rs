@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// Where a ticket is in its life. The legal moves are exactly those of the v1 contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Status {
     New,
@@ -56,6 +57,18 @@ impl Status {
             Status::OnHold => "ON_HOLD",
             Status::Resolved => "RESOLVED",
             Status::Closed => "CLOSED",
+        }
+    }
+
+    /// How people read it, in notifications and the UI.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::New => "New",
+            Status::InProgress => "In progress",
+            Status::WaitingForUser => "Waiting for user",
+            Status::OnHold => "On hold",
+            Status::Resolved => "Resolved",
+            Status::Closed => "Closed",
         }
     }
 }

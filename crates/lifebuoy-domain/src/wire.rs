@@ -10,6 +10,7 @@ use crate::{FieldError, Priority, Role, Status};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct User {
     pub id: Uuid,
     pub email: String,
@@ -20,6 +21,7 @@ pub struct User {
 /// Who a ticket belongs to or is assigned to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct UserRef {
     pub id: Uuid,
     pub name: String,
@@ -28,6 +30,7 @@ pub struct UserRef {
 /// Who wrote a message or made a change; the role drives the UI's badge.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Author {
     pub id: Uuid,
     pub name: String,
@@ -36,6 +39,7 @@ pub struct Author {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Ticket {
     pub id: Uuid,
     /// Human-friendly and unique, e.g. `LB-000042`.
@@ -66,6 +70,7 @@ pub struct Ticket {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Attachment {
     pub id: Uuid,
     /// The uploader's name for it, cleaned: no path, no control characters.
@@ -82,6 +87,7 @@ pub struct Attachment {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Message {
     pub id: Uuid,
     pub ticket_id: Uuid,
@@ -95,6 +101,7 @@ pub struct Message {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     Created,
@@ -138,6 +145,7 @@ impl EventKind {
 /// One line of a ticket's timeline: who changed what, from what to what, when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TicketEvent {
     pub kind: EventKind,
     pub actor: Option<Author>,
@@ -148,6 +156,7 @@ pub struct TicketEvent {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TicketDetail {
     pub ticket: Ticket,
     /// Oldest first; a requester never gets an internal note.
@@ -160,6 +169,7 @@ pub struct TicketDetail {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TicketPage {
     pub items: Vec<Ticket>,
     /// Pass as `cursor` to get the next page; null on the last page.
@@ -168,6 +178,7 @@ pub struct TicketPage {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum TicketSort {
     #[default]
@@ -178,6 +189,7 @@ pub enum TicketSort {
 
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     pub email: String,
@@ -196,6 +208,7 @@ impl fmt::Debug for LoginRequest {
 
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LoginResponse {
     /// Send as `Authorization: Bearer TOKEN`. Shown once; the server keeps only its hash.
     pub token: String,
@@ -215,6 +228,7 @@ impl fmt::Debug for LoginResponse {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct CreateTicket {
     pub subject: String,
@@ -235,6 +249,7 @@ pub struct CreateTicket {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct CreateMessage {
     pub body: String,
@@ -248,6 +263,7 @@ pub struct CreateMessage {
 /// A staff change to a ticket. Absent fields stay as they are; `assignee_id: null` unassigns.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateTicket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -303,6 +319,7 @@ where
 /// RFC 9457 problem details: every error answer of the API has this shape.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Problem {
     #[serde(rename = "type")]
     pub kind: String,
@@ -343,6 +360,7 @@ mod tests {
 /// Durations over a set of tickets, in seconds; `null` when the set is empty.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DurationStats {
     /// How many tickets the figures are over.
     pub count: i64,
@@ -353,6 +371,7 @@ pub struct DurationStats {
 /// Support figures for staff. Every figure is computed by the database.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Stats {
     /// Tickets not RESOLVED or CLOSED.
     pub open: i64,
@@ -378,6 +397,7 @@ pub struct Stats {
 /// What a change in the feed was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     TicketCreated,
@@ -389,6 +409,7 @@ pub enum ChangeKind {
 /// the page's `tickets` and `messages`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ChangeRef {
     pub cursor: String,
     pub kind: ChangeKind,
@@ -404,6 +425,7 @@ pub struct ChangeRef {
 /// everything the caller may see; its last page hands over to the feed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SyncPage {
     pub tickets: Vec<Ticket>,
     pub messages: Vec<Message>,
@@ -419,6 +441,7 @@ pub struct SyncPage {
 /// One live change, as `/events` streams it (the SSE `id` is its `cursor`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LiveChange {
     pub cursor: String,
     pub kind: ChangeKind,
@@ -435,6 +458,7 @@ pub struct LiveChange {
 /// The files filed with one ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TicketAttachments {
     pub ticket_id: Uuid,
     pub attachments: Vec<Attachment>,

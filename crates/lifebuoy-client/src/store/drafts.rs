@@ -8,6 +8,7 @@ use crate::error::Result;
 
 /// A ticket or reply being written. `key` is `new-ticket` or `reply:<ticket key>`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Draft {
     pub key: String,
     #[serde(default)]

@@ -12,6 +12,7 @@ use super::{now_ms, LocalStore};
 use crate::error::{ClientError, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum OutboxState {
     Queued,
@@ -38,6 +39,7 @@ impl OutboxState {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum OutboxKind {
     CreateTicket,
@@ -64,6 +66,7 @@ impl OutboxKind {
 
 /// A file copied into the client's data dir, so it survives the original moving.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct QueuedFile {
     pub path: PathBuf,
     pub name: String,
@@ -72,6 +75,7 @@ pub struct QueuedFile {
 
 /// An outbox entry as the UI lists it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct OutboxItem {
     pub id: i64,
     pub kind: OutboxKind,
@@ -104,6 +108,16 @@ fn mark_sent(tx: &rusqlite::Transaction<'_>, id: i64) -> Result<()> {
         "UPDATE outbox SET state = 'sent', sent_at = ?2, last_error = NULL WHERE id = ?1",
         params![id, now_ms()],
     )?;
+    Ok(())
+}
+
+/// The draft a submission was written in goes in the same transaction as the queued
+/// work: its files now belong to the outbox, and a crash in between must not leave a
+/// draft that could delete them.
+fn forget_draft(tx: &rusqlite::Transaction<'_>, draft: Option<&str>) -> Result<()> {
+    if let Some(key) = draft {
+        tx.execute("DELETE FROM drafts WHERE key = ?1", [key])?;
+    }
     Ok(())
 }
 
@@ -154,9 +168,11 @@ impl LocalStore {
         placeholder: &Ticket,
         payload: &serde_json::Value,
         files: &[QueuedFile],
+        draft: Option<&str>,
     ) -> Result<(String, i64)> {
         let key = format!("local-{}", placeholder.id);
         let tx = self.conn.transaction()?;
+        forget_draft(&tx, draft)?;
         tx.execute(
             "INSERT INTO tickets (key, updated_at, status, priority, json, pending) \
              VALUES (?1, ?2, ?3, ?4, ?5, 1)",
@@ -179,9 +195,11 @@ impl LocalStore {
         placeholder: &Message,
         payload: &serde_json::Value,
         files: &[QueuedFile],
+        draft: Option<&str>,
     ) -> Result<(String, i64)> {
         let key = format!("local-{}", placeholder.id);
         let tx = self.conn.transaction()?;
+        forget_draft(&tx, draft)?;
         let id = Self::queue(&tx, OutboxKind::PostMessage, ticket_key, payload, files)?;
         tx.execute(
             "INSERT INTO messages (key, ticket_key, created_at, json, pending, outbox_id) \

@@ -11,6 +11,7 @@ use crate::error::Result;
 
 /// A ticket as the UI shows it: synced, or filed here and still in the outbox.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LocalTicket {
     /// Stable for the UI: the server id, or `local-…` until the ticket is sent.
     pub key: String,
@@ -23,6 +24,7 @@ pub struct LocalTicket {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LocalMessage {
     pub key: String,
     pub pending: bool,
@@ -33,6 +35,7 @@ pub struct LocalMessage {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LocalTicketDetail {
     pub ticket: LocalTicket,
     /// Oldest first.
@@ -184,6 +187,22 @@ impl LocalStore {
                 .optional()?),
             None => Ok(None),
         }
+    }
+
+    /// How many cached tickets are in each status (the dashboard's counts).
+    pub fn status_counts(&self) -> Result<Vec<(Status, i64)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT status, COUNT(*) FROM tickets GROUP BY status")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (status, n) = row?;
+            if let Ok(status) = status.parse::<Status>() {
+                out.push((status, n));
+            }
+        }
+        Ok(out)
     }
 
     pub fn tickets(&self, filter: &TicketFilter) -> Result<Vec<LocalTicket>> {

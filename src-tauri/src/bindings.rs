@@ -1,0 +1,150 @@
+//! The typed bridge to the UI: every command and event, and the TypeScript bindings
+//! generated from them (`ui/src/bindings.ts`, checked by a test to be current).
+
+use std::path::Path;
+
+use tauri_specta::{collect_commands, collect_events, Builder};
+
+use crate::commands::{compose, outbox, session, settings, system, tickets};
+use crate::events;
+
+pub fn builder() -> Builder<tauri::Wry> {
+    Builder::<tauri::Wry>::new()
+        .commands(collect_commands![
+            session::session,
+            session::resume,
+            session::sign_in,
+            session::sign_out,
+            session::default_server,
+            tickets::list_tickets,
+            tickets::ticket_counts,
+            tickets::ticket_detail,
+            tickets::thumbnail,
+            tickets::save_attachment,
+            tickets::categories,
+            tickets::validate_ticket,
+            compose::load_draft,
+            compose::save_draft,
+            compose::discard_draft,
+            compose::pick_files,
+            compose::attach_dropped,
+            compose::remove_draft_file,
+            compose::draft_file_preview,
+            compose::submit_ticket,
+            compose::submit_reply,
+            compose::close_ticket,
+            compose::reopen_ticket,
+            outbox::outbox,
+            outbox::retry_outbox,
+            outbox::discard_outbox,
+            system::system_info,
+            settings::settings,
+            settings::save_settings,
+        ])
+        .events(collect_events![
+            events::Changed,
+            events::OpenTicket,
+            events::FilesDropped,
+            events::NewTicketRequested,
+        ])
+        // One type per struct: the UI only reads what Rust sends and sends what it reads.
+        .disable_serde_phases()
+        // Outbox ids and counts are far below 2^53.
+        .dangerously_cast_bigints_to_number()
+}
+
+pub fn export(path: &Path) -> Result<(), String> {
+    builder()
+        .export(
+            specta_typescript::Typescript::default()
+                .header("// Generated from the Rust commands by src-tauri/src/bindings.rs: do not edit.\n// Regenerate: LIFEBUOY_WRITE_BINDINGS=1 cargo test -p lifebuoy-desktop bindings"),
+            path,
+        )
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::command_names::COMMANDS;
+
+    fn checked_in() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings.ts")
+    }
+
+    #[test]
+    fn bindings_are_current() {
+        let dir = tempfile::tempdir().unwrap();
+        let fresh = dir.path().join("bindings.ts");
+        export(&fresh).unwrap();
+        let fresh = std::fs::read_to_string(&fresh).unwrap();
+        if std::env::var_os("LIFEBUOY_WRITE_BINDINGS").is_some() {
+            std::fs::write(checked_in(), &fresh).unwrap();
+        }
+        let current = std::fs::read_to_string(checked_in()).unwrap_or_default();
+        assert!(
+            current == fresh,
+            "ui/src/bindings.ts is out of date: run `LIFEBUOY_WRITE_BINDINGS=1 cargo test -p lifebuoy-desktop bindings`"
+        );
+    }
+
+    /// The commands the bindings can invoke, the permission manifest and the capability
+    /// file all name the same set: nothing callable that is not granted on purpose.
+    #[test]
+    fn capability_grants_exactly_the_registered_commands() {
+        let bindings = std::fs::read_to_string(checked_in()).unwrap();
+        // Calls look like `__TAURI_INVOKE("name"` or `__TAURI_INVOKE<T>("name"`.
+        let invoked: BTreeSet<String> = bindings
+            .split("__TAURI_INVOKE")
+            .skip(1)
+            .filter(|rest| rest.starts_with('(') || rest.starts_with('<'))
+            .filter_map(|rest| rest.split_once("(\"")?.1.split('"').next())
+            .map(str::to_owned)
+            .collect();
+        let listed: BTreeSet<String> = COMMANDS.iter().map(|c| c.to_string()).collect();
+        assert_eq!(
+            invoked, listed,
+            "command_names.rs and the registered commands differ"
+        );
+
+        let capability: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("capabilities/main.json"),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let granted: BTreeSet<String> = capability["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap().to_owned())
+            .collect();
+        let mut expected: BTreeSet<String> = COMMANDS
+            .iter()
+            .map(|c| format!("allow-{}", c.replace('_', "-")))
+            .collect();
+        expected.insert("core:event:allow-listen".into());
+        expected.insert("core:event:allow-unlisten".into());
+        assert_eq!(granted, expected);
+    }
+
+    #[test]
+    fn csp_forbids_eval_inline_script_and_foreign_connections() {
+        let conf: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("../tauri.conf.json"),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let csp = &conf["app"]["security"]["csp"];
+        let script = csp["script-src"].as_str().unwrap();
+        assert!(!script.contains("unsafe-eval") && !script.contains("unsafe-inline"));
+        assert_eq!(csp["connect-src"], "ipc: http://ipc.localhost");
+        assert_eq!(csp["object-src"], "'none'");
+        assert_eq!(conf["app"]["withGlobalTauri"], false);
+    }
+}

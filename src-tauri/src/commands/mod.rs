@@ -1,0 +1,9 @@
+//! The commands the UI calls. Each is typed end to end: tauri-specta generates
+//! `ui/src/bindings.ts` from these signatures.
+
+pub mod compose;
+pub mod outbox;
+pub mod session;
+pub mod settings;
+pub mod system;
+pub mod tickets;

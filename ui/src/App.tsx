@@ -1,0 +1,175 @@
+import { useCallback, useEffect, useState } from "react";
+import { api, errorKind, errorMessage } from "./api";
+import { events } from "./bindings";
+import type { Changed, Connectivity, SessionInfo } from "./bindings";
+import { AppShell } from "./components/AppShell";
+import { ConnectivityIndicator } from "./components/ConnectivityIndicator";
+import { NewTicket } from "./screens/NewTicket";
+import { Outbox } from "./screens/Outbox";
+import { SettingsScreen } from "./screens/Settings";
+import { SignIn } from "./screens/SignIn";
+import { TicketDetail } from "./screens/TicketDetail";
+import { Tickets } from "./screens/Tickets";
+import { currentDropTarget } from "./state/dropTarget";
+import { useTauriEvent } from "./state/events";
+import { NO_FILTER } from "./state/filters";
+import type { TicketFilter } from "./state/filters";
+import { NavigationContext } from "./state/navigation";
+import type { Route } from "./state/navigation";
+import { useToast } from "./state/toasts";
+
+type Phase =
+  | { phase: "starting" }
+  | { phase: "signed-out"; notice: string | null }
+  | { phase: "unavailable"; message: string }
+  | { phase: "signed-in"; session: SessionInfo };
+
+const SIGNED_OUT: Connectivity = { state: "signed_out", reason: "" };
+
+function connectivityOf(event: Changed): Connectivity | null {
+  if (event.type !== "connectivity_changed") return null;
+  switch (event.state) {
+    case "online":
+      return { state: "online" };
+    case "reconnecting":
+      return { state: "reconnecting" };
+    case "offline":
+      return { state: "offline", reason: event.reason };
+    case "signed_out":
+      return { state: "signed_out", reason: event.reason };
+  }
+}
+
+export function App() {
+  const [phase, setPhase] = useState<Phase>({ phase: "starting" });
+  const [connectivity, setConnectivity] = useState<Connectivity>(SIGNED_OUT);
+  const [route, setRoute] = useState<Route>({ name: "tickets" });
+  const [filter, setFilter] = useState<TicketFilter>(NO_FILTER);
+  const toast = useToast();
+
+  const signedIn = useCallback((session: SessionInfo) => {
+    setConnectivity(session.connectivity);
+    setPhase({ phase: "signed-in", session });
+  }, []);
+
+  const resume = useCallback(() => {
+    api.resume().then(signedIn, (e: unknown) => {
+      const kind = errorKind(e);
+      if (kind === "not_signed_in") setPhase({ phase: "signed-out", notice: null });
+      else if (kind === "signed_out") setPhase({ phase: "signed-out", notice: errorMessage(e) });
+      else setPhase({ phase: "unavailable", message: errorMessage(e) });
+    });
+  }, [signedIn]);
+
+  useEffect(() => {
+    resume();
+  }, [resume]);
+
+  // Views re-read through state/changes; the app itself only follows connectivity.
+  useTauriEvent(events.changed, (event) => {
+    const next = connectivityOf(event);
+    if (next) {
+      setConnectivity(next);
+      // Queued work stays in the outbox; it is sent after the next sign-in.
+      if (next.state === "signed_out") setPhase({ phase: "signed-out", notice: next.reason });
+    }
+    if (event.type === "outbox_item_failed") toast(`Could not send: ${event.reason}`, "error");
+  });
+
+  useTauriEvent(events.openTicket, ({ key }) => {
+    setRoute({ name: "ticket", key });
+  });
+
+  useTauriEvent(events.newTicketRequested, ({ screenshot_ready }) => {
+    setRoute({ name: "new-ticket", screenshotReady: screenshot_ready });
+  });
+
+  useTauriEvent(events.filesDropped, () => {
+    const target = currentDropTarget();
+    if (!target) {
+      toast("To attach dropped files, open New ticket or a ticket's reply first.");
+      return;
+    }
+    api.attachDropped(target.draftKey).then(target.onDraft, (e: unknown) => {
+      toast(errorMessage(e), "error");
+    });
+  });
+
+  if (phase.phase === "starting") {
+    return (
+      <main id="main" className="starting">
+        <p role="status">Starting…</p>
+      </main>
+    );
+  }
+
+  if (phase.phase !== "signed-in") {
+    return (
+      <>
+        <header className="app-header">
+          <span className="brand">Lifebuoy</span>
+          <ConnectivityIndicator connectivity={SIGNED_OUT} />
+        </header>
+        {phase.phase === "unavailable" ? (
+          <main id="main" className="sign-in-screen">
+            <div className="card" role="alert">
+              <h1>Lifebuoy could not start</h1>
+              <p>{phase.message}</p>
+            </div>
+            <div className="actions">
+              <button type="button" className="primary" onClick={resume}>
+                Try again
+              </button>
+              <button type="button" onClick={() => { setPhase({ phase: "signed-out", notice: null }); }}>
+                Sign in
+              </button>
+            </div>
+          </main>
+        ) : (
+          <SignIn notice={phase.notice} onSignedIn={signedIn} />
+        )}
+      </>
+    );
+  }
+
+  return (
+    <NavigationContext.Provider value={setRoute}>
+      <AppShell
+        user={phase.session.user}
+        connectivity={connectivity}
+        route={route}
+        onSignedOut={() => {
+          setConnectivity(SIGNED_OUT);
+          setRoute({ name: "tickets" });
+          setFilter(NO_FILTER);
+          setPhase({ phase: "signed-out", notice: null });
+        }}
+      >
+        <Screen route={route} filter={filter} onFilter={setFilter} />
+      </AppShell>
+    </NavigationContext.Provider>
+  );
+}
+
+function Screen({
+  route,
+  filter,
+  onFilter,
+}: {
+  route: Route;
+  filter: TicketFilter;
+  onFilter: (filter: TicketFilter) => void;
+}) {
+  switch (route.name) {
+    case "tickets":
+      return <Tickets filter={filter} onFilter={onFilter} />;
+    case "ticket":
+      return <TicketDetail key={route.key} ticketKey={route.key} />;
+    case "new-ticket":
+      return <NewTicket request={route} />;
+    case "outbox":
+      return <Outbox />;
+    case "settings":
+      return <SettingsScreen />;
+  }
+}
