@@ -16,6 +16,11 @@ use lifebuoy_server::store::sqlite::Durability;
 use serde_json::{json, Value};
 use tokio::sync::oneshot;
 
+#[cfg(feature = "x11")]
+mod xvfb;
+#[cfg(feature = "x11")]
+pub use xvfb::{no_display, xvfb, NoDisplay, Xvfb};
+
 pub const PASSWORD: &str = "lifebuoy-demo";
 
 /// Starts (once per test process) a private D-Bus session with an unlocked gnome-keyring.
