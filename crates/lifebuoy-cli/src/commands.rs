@@ -13,6 +13,7 @@ use lifebuoy_client::{
 use lifebuoy_domain::{Priority, Status};
 
 use crate::output::{self, print_json};
+use crate::screenshot;
 
 #[derive(Parser)]
 #[command(
@@ -88,6 +89,14 @@ enum Command {
         /// Attach this computer's system details (shown before sending).
         #[arg(long)]
         system_info: bool,
+        /// Attach a screenshot of the primary monitor as screenshot.png (needs a desktop
+        /// session; without one nothing is queued).
+        #[arg(long)]
+        screenshot: bool,
+        /// With --screenshot: capture this monitor instead (1 is the first).
+        #[arg(long, value_name = "N", requires = "screenshot",
+              value_parser = clap::value_parser!(u32).range(1..))]
+        monitor: Option<u32>,
     },
     /// Reply on a ticket; `-` reads the reply from standard input.
     Reply {
@@ -268,10 +277,21 @@ pub async fn run(cli: Cli) -> Result<()> {
             description,
             category,
             priority,
-            attach,
+            mut attach,
             system_info,
+            screenshot,
+            monitor,
         } => {
             let client = Client::resume(opts).await?;
+            // Taken before anything is queued, so a failed capture files nothing.
+            let shot = screenshot.then(|| screenshot::take(monitor)).transpose()?;
+            if let (Some(shot), false) = (&shot, json) {
+                println!(
+                    "Attaching a screenshot of monitor {} ({}, {}×{}).",
+                    shot.position, shot.monitor.name, shot.monitor.width, shot.monitor.height
+                );
+            }
+            attach.extend(shot.as_ref().map(|s| s.path.clone()));
             let info = system_info.then(|| {
                 lifebuoy_client::system_info::collect(
                     client.data_dir(),

@@ -5,6 +5,7 @@
 
 mod commands;
 mod output;
+mod screenshot;
 
 use std::process::ExitCode;
 
