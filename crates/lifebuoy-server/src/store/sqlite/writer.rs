@@ -262,3 +262,71 @@ fn announce(conn: &Connection, feed: &watch::Sender<i64>) {
         moved
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open(dir: &tempfile::TempDir) -> (Writer, Arc<watch::Sender<i64>>) {
+        let conn = connect(&dir.path().join("db"), Durability::Normal).expect("open");
+        conn.execute_batch(
+            "CREATE TABLE changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, n INTEGER NOT NULL);",
+        )
+        .expect("schema");
+        let feed = Arc::new(watch::channel(0).0);
+        (Writer::start(conn, Arc::clone(&feed)).expect("start"), feed)
+    }
+
+    /// Many writes at once share batches; each failing one loses only its own rows and
+    /// gets its own error, and a panicking one does not stop the thread.
+    #[tokio::test]
+    async fn a_failing_write_rolls_back_only_itself() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (writer, feed) = open(&dir);
+        let writer = Arc::new(writer);
+        let mut tasks = Vec::new();
+        for n in 0..200_i64 {
+            let writer = Arc::clone(&writer);
+            tasks.push(tokio::spawn(async move {
+                writer
+                    .write(move |c| {
+                        c.execute("INSERT INTO changes (n) VALUES (?)", [n])?;
+                        match n % 4 {
+                            1 => Err(Error::Conflict(format!("no {n}"))),
+                            3 if n == 3 => panic!("a bug in one write"),
+                            _ => Ok(n),
+                        }
+                    })
+                    .await
+            }));
+        }
+        for (n, task) in (0..200_i64).zip(tasks) {
+            match (n % 4, task.await.expect("task")) {
+                (1, Err(Error::Conflict(m))) => assert_eq!(m, format!("no {n}")),
+                (3, Err(Error::Internal(_))) if n == 3 => {}
+                (_, Ok(got)) => assert_eq!(got, n),
+                (_, other) => panic!("write {n}: unexpected {:?}", other.err()),
+            }
+        }
+        let kept = writer
+            .write(|c| {
+                let mut s = c.prepare("SELECT n FROM changes ORDER BY seq")?;
+                let rows = s.query_map([], |r| r.get::<_, i64>(0))?;
+                Ok(rows.collect::<rusqlite::Result<Vec<i64>>>()?)
+            })
+            .await
+            .expect("read back");
+        let mut expected: Vec<i64> = (0..200).filter(|n| n % 4 != 1 && *n != 3).collect();
+        let mut sorted = kept.clone();
+        sorted.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(sorted, expected);
+        // Rolled-back savepoints give their sequence numbers back: no gaps.
+        assert_eq!(*feed.borrow(), kept.len() as i64);
+        writer.close().await;
+        assert!(matches!(
+            writer.write(|_| Ok(())).await,
+            Err(Error::Unavailable(_))
+        ));
+    }
+}
