@@ -84,6 +84,10 @@ impl SqliteStore {
         let reader = SqlitePoolOptions::new()
             .max_connections(readers as u32)
             .acquire_timeout(Duration::from_secs(30))
+            // sqlx would otherwise ping the connection's worker thread before each query:
+            // a second round trip per read (every request's session lookup) that can only
+            // find a dead network peer, and a local file has none.
+            .test_before_acquire(false)
             .connect_with(base.read_only(true))
             .await?;
         let position: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM changes")
