@@ -97,14 +97,22 @@ impl Blobs {
             .map_err(storage_error)?;
         Ok(BlobWriter {
             inner: WriteMultipart::new_with_chunk_size(upload, self.part_size),
+            local: self
+                .local_root
+                .as_ref()
+                .map(|root| (root.clone(), key.to_owned())),
         })
     }
 
+    /// Stores `bytes` under `key`; on the local disk it is on disk when this returns.
     pub async fn put(&self, key: &str, bytes: Bytes) -> Result<()> {
         self.store
             .put(&Key::from(key), bytes.into())
             .await
             .map_err(storage_error)?;
+        if let Some(root) = &self.local_root {
+            sync_local(root.clone(), key.to_owned()).await?;
+        }
         Ok(())
     }
 
@@ -162,8 +170,33 @@ async fn remove_local_partials(root: &std::path::Path, key: &str) -> Result<()> 
     Ok(())
 }
 
+/// `object_store`'s local backend renames a finished file into place but never fsyncs
+/// it: a crash right after the upload's 201 could lose a file its row says is stored.
+/// So the file, then the directories that name it, are synced before the answer.
+async fn sync_local(root: PathBuf, key: String) -> Result<()> {
+    tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+        let path = root.join(&key);
+        std::fs::File::open(&path)?.sync_all()?;
+        // The rename is an entry in the file's directory, which may itself be new.
+        let mut dir = path.parent();
+        while let Some(d) = dir {
+            std::fs::File::open(d)?.sync_all()?;
+            if d == root {
+                break;
+            }
+            dir = d.parent();
+        }
+        Ok(())
+    })
+    .await
+    .map_err(Error::internal)?
+    .map_err(|e| Error::Internal(format!("syncing a stored file to disk: {e}")))
+}
+
 pub struct BlobWriter {
     inner: WriteMultipart,
+    /// The local root and key, when the file must be synced after it is complete.
+    local: Option<(PathBuf, String)>,
 }
 
 impl BlobWriter {
@@ -177,8 +210,12 @@ impl BlobWriter {
         Ok(())
     }
 
+    /// Completes the file; on the local disk it is on disk when this returns.
     pub async fn finish(self) -> Result<()> {
         self.inner.finish().await.map_err(storage_error)?;
+        if let Some((root, key)) = self.local {
+            sync_local(root, key).await?;
+        }
         Ok(())
     }
 

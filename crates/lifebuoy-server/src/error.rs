@@ -51,6 +51,8 @@ pub enum Error {
     Unavailable(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("internal error: {0}")]
@@ -95,7 +97,7 @@ impl Error {
             Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            Error::Database(_) | Error::Migrate(_) | Error::Internal(_) => {
+            Error::Database(_) | Error::Sqlite(_) | Error::Migrate(_) | Error::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
         }
@@ -120,14 +122,16 @@ impl Error {
             Error::UnsupportedMediaType(_) => "unsupported-media-type",
             Error::TooManyRequests { .. } => "too-many-requests",
             Error::Unavailable(_) => "unavailable",
-            Error::Database(_) | Error::Migrate(_) | Error::Internal(_) => "internal",
+            Error::Database(_) | Error::Sqlite(_) | Error::Migrate(_) | Error::Internal(_) => {
+                "internal"
+            }
         }
     }
 
     pub fn to_problem(&self) -> Problem {
         let status = self.status();
         let detail = match self {
-            Error::Database(_) | Error::Migrate(_) | Error::Internal(_) => {
+            Error::Database(_) | Error::Sqlite(_) | Error::Migrate(_) | Error::Internal(_) => {
                 "Something went wrong on the server. Nothing was changed by this request's \
                  failed part; please try again, and tell your administrator if it persists."
                     .to_owned()

@@ -246,25 +246,28 @@ impl Follower {
             }
             // Seen before reading, so a commit after the read still wakes us.
             self.moved.borrow_and_update();
-            match self.store.feed(self.viewer, self.last, 100).await {
-                Ok(entries) if !entries.is_empty() => {
-                    self.buffer.extend(entries);
-                    continue;
-                }
-                Ok(_) => {}
+            let entries = match self.store.feed(self.viewer, self.last, 100).await {
+                Ok(entries) => entries,
                 Err(e) => {
                     tracing::warn!(error = %e, "reading the feed for a live stream failed");
                     return None;
                 }
+            };
+            // After the read, not before it: any change that read saw was committed after
+            // a sign-out that came first, so this check sees that sign-out too. (Checked
+            // only after waiting, the stream's first read could pass on such a change.)
+            match self.store.session_user(self.token_hash).await {
+                Ok(Some(_)) => {}
+                _ => return None,
+            }
+            if !entries.is_empty() {
+                self.buffer.extend(entries);
+                continue;
             }
             tokio::select! {
                 changed = self.moved.changed() => changed.ok()?,
                 () = self.shutdown.cancelled() => return None,
                 () = tokio::time::sleep(SESSION_RECHECK) => {}
-            }
-            match self.store.session_user(self.token_hash).await {
-                Ok(Some(_)) => {}
-                _ => return None,
             }
         }
     }

@@ -47,22 +47,6 @@ async fn message_by_seq(conn: &mut SqliteConnection, seq: i64, ticket: &Ticket) 
 }
 
 impl SqliteStore {
-    /// Tells followers that the feed moved. Called after each committing write.
-    pub(super) async fn announce(&self) {
-        let max: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM changes")
-            .fetch_one(&self.reader)
-            .await
-            .unwrap_or(None);
-        let max = max.unwrap_or(0);
-        self.feed.send_if_modified(|current| {
-            let moved = max > *current;
-            if moved {
-                *current = max;
-            }
-            moved
-        });
-    }
-
     pub(super) async fn feed_after(
         &self,
         viewer: Actor,

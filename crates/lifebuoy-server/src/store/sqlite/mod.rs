@@ -1,12 +1,14 @@
 //! SQLite behind [`Store`]: one file in the data dir, WAL, foreign keys on.
 //!
-//! Writes go through a pool of exactly one connection. SQLite allows one writer at a time
-//! anyway; queueing writers here instead of in SQLite's busy handler makes every write
-//! transaction strictly serial, which is what makes idempotency checks race-free. Reads
-//! use a separate pool of read-only connections that WAL lets run beside the writer.
+//! Writes go to one connection owned by one thread (`writer`), which runs them strictly
+//! one after another and commits them in batches. SQLite allows one writer at a time
+//! anyway; queueing writers here instead of in SQLite's busy handler is what makes
+//! idempotency checks race-free. Reads use a pool of read-only sqlx connections that WAL
+//! lets run beside the writer. Migrations run through sqlx before the writer starts.
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -24,13 +26,15 @@ use super::{
 use crate::error::{Error, Result};
 
 mod feed;
-mod idempotency;
-mod messages;
 mod rows;
 mod stats;
 mod tickets;
 mod uploads;
 mod users;
+mod write;
+mod writer;
+
+use writer::Writer;
 
 static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -44,10 +48,10 @@ pub enum Durability {
 }
 
 pub struct SqliteStore {
-    writer: SqlitePool,
+    writer: Writer,
     reader: SqlitePool,
-    /// The newest feed position, for `/events` followers to wait on.
-    feed: tokio::sync::watch::Sender<i64>,
+    /// The newest feed position, for `/events` followers to wait on; moved by the writer.
+    feed: Arc<tokio::sync::watch::Sender<i64>>,
 }
 
 impl SqliteStore {
@@ -62,22 +66,36 @@ impl SqliteStore {
                 Durability::Full => SqliteSynchronous::Full,
                 Durability::Normal => SqliteSynchronous::Normal,
             });
-        let writer = SqlitePoolOptions::new()
+        // sqlx keeps the migration bookkeeping. Its connection writes nothing after the
+        // migrations, and is closed once the writer's own connection is open (so the WAL
+        // files the read-only connections need are never removed in between).
+        let migrator = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(base.clone().create_if_missing(true))
             .await?;
-        MIGRATIONS.run(&writer).await?;
+        MIGRATIONS.run(&migrator).await?;
+        let db = path.to_owned();
+        let conn = tokio::task::spawn_blocking(move || writer::connect(&db, durability))
+            .await
+            .map_err(Error::internal)??;
+        migrator.close().await;
         let readers = std::thread::available_parallelism().map_or(4, |n| n.get().max(4));
         let reader = SqlitePoolOptions::new()
             .max_connections(readers as u32)
             .acquire_timeout(Duration::from_secs(30))
+            // sqlx would otherwise ping the connection's worker thread before each query:
+            // a second round trip per read (every request's session lookup) that can only
+            // find a dead network peer, and a local file has none.
+            .test_before_acquire(false)
             .connect_with(base.read_only(true))
             .await?;
         let position: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM changes")
             .fetch_one(&reader)
             .await?;
         let (feed, _) = tokio::sync::watch::channel(position.unwrap_or(0));
+        let feed = Arc::new(feed);
+        let writer = Writer::start(conn, Arc::clone(&feed))?;
         Ok(Self {
             writer,
             reader,
@@ -92,9 +110,10 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// Finishes the writes already queued, then closes every connection.
     pub async fn close(&self) {
-        self.reader.close().await;
         self.writer.close().await;
+        self.reader.close().await;
     }
 }
 
@@ -124,11 +143,15 @@ impl Store for SqliteStore {
     }
 
     async fn create_user(&self, user: NewUser) -> Result<User> {
-        self.insert_user(user).await
+        self.writer
+            .write(move |c| write::users::create(c, user))
+            .await
     }
 
     async fn ensure_user(&self, user: NewUser) -> Result<bool> {
-        self.insert_user_if_missing(user).await
+        self.writer
+            .write(move |c| write::users::create_if_missing(c, user))
+            .await
     }
 
     async fn credentials(&self, email: &str) -> Result<Option<Credentials>> {
@@ -141,7 +164,9 @@ impl Store for SqliteStore {
         token_hash: [u8; 32],
         expires_at: DateTime<Utc>,
     ) -> Result<()> {
-        self.insert_session(user_id, token_hash, expires_at).await
+        self.writer
+            .write(move |c| write::users::create_session(c, user_id, token_hash, expires_at))
+            .await
     }
 
     async fn session_user(&self, token_hash: [u8; 32]) -> Result<Option<User>> {
@@ -149,7 +174,9 @@ impl Store for SqliteStore {
     }
 
     async fn delete_session(&self, token_hash: [u8; 32]) -> Result<()> {
-        self.remove_session(token_hash).await
+        self.writer
+            .write(move |c| write::users::delete_session(c, token_hash))
+            .await
     }
 
     async fn create_ticket(
@@ -158,7 +185,9 @@ impl Store for SqliteStore {
         ticket: NewTicket,
         idempotency: Option<Idempotency>,
     ) -> Result<Created<Ticket>> {
-        self.insert_ticket(actor, ticket, idempotency).await
+        self.writer
+            .write(move |c| write::tickets::create(c, actor, ticket, idempotency))
+            .await
     }
 
     async fn list_tickets(&self, viewer: Actor, filter: &TicketFilter) -> Result<TicketPage> {
@@ -170,7 +199,9 @@ impl Store for SqliteStore {
     }
 
     async fn update_ticket(&self, actor: Actor, id: Uuid, patch: Patch) -> Result<Ticket> {
-        self.patch_ticket(actor, id, patch).await
+        self.writer
+            .write(move |c| write::tickets::patch(c, actor, id, patch))
+            .await
     }
 
     async fn add_message(
@@ -180,7 +211,8 @@ impl Store for SqliteStore {
         message: NewMessage,
         idempotency: Option<Idempotency>,
     ) -> Result<Created<Message>> {
-        self.insert_message(actor, ticket_id, message, idempotency)
+        self.writer
+            .write(move |c| write::messages::create(c, actor, ticket_id, message, idempotency))
             .await
     }
 
@@ -190,7 +222,9 @@ impl Store for SqliteStore {
         ticket_id: Uuid,
         message_id: Uuid,
     ) -> Result<Ticket> {
-        self.resolve_with(actor, ticket_id, message_id).await
+        self.writer
+            .write(move |c| write::tickets::resolve(c, actor, ticket_id, message_id))
+            .await
     }
 
     async fn begin_upload(
@@ -200,7 +234,10 @@ impl Store for SqliteStore {
         storage_key: &str,
         file_name: &str,
     ) -> Result<()> {
-        self.insert_upload(owner, id, storage_key, file_name).await
+        let (storage_key, file_name) = (storage_key.to_owned(), file_name.to_owned());
+        self.writer
+            .write(move |c| write::uploads::begin(c, owner, id, &storage_key, &file_name))
+            .await
     }
 
     async fn finish_upload(
@@ -210,11 +247,15 @@ impl Store for SqliteStore {
         done: FinishedUpload,
         idempotency: Option<Idempotency>,
     ) -> Result<Created<Attachment>> {
-        self.stage_upload(owner, id, done, idempotency).await
+        self.writer
+            .write(move |c| write::uploads::stage(c, owner, id, done, idempotency))
+            .await
     }
 
     async fn forget_upload(&self, id: Uuid) -> Result<()> {
-        self.delete_upload(id).await
+        self.writer
+            .write(move |c| write::uploads::forget(c, id))
+            .await
     }
 
     async fn staged_bytes(&self, owner: Uuid) -> Result<i64> {
@@ -254,16 +295,8 @@ impl Store for SqliteStore {
     }
 
     async fn sweep(&self, now: DateTime<Utc>, keys_before: DateTime<Utc>) -> Result<()> {
-        let mut tx = self.writer.begin().await?;
-        sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
-            .bind(now.timestamp_millis())
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM idempotency_keys WHERE created_at < ?")
-            .bind(keys_before.timestamp_millis())
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+        self.writer
+            .write(move |c| write::users::sweep(c, now, keys_before))
+            .await
     }
 }

@@ -1,69 +1,19 @@
-//! Tickets: create, list, detail, staff changes and resolution.
+//! Reading tickets: the list with its filters and cursors, and one ticket in detail.
 
-use lifebuoy_domain::rules::{self, Actor, Patch};
+use lifebuoy_domain::rules::Actor;
 use lifebuoy_domain::wire::{
-    EventKind, Message, Ticket, TicketDetail, TicketEvent, TicketPage, TicketSort,
+    EventKind, Message, TicketDetail, TicketEvent, TicketPage, TicketSort,
 };
-use lifebuoy_domain::{FieldError, Status};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use uuid::Uuid;
 
-use super::rows::{
-    self, author, record_changes, record_event, ticket_by_seq, ticket_row, TicketRow,
-};
-use super::{idempotency, now_ms, parse_id, to_time, uploads, SqliteStore};
+use super::rows::{self, author, ticket_row, TicketRow};
+use super::{parse_id, to_time, uploads, SqliteStore};
 use crate::error::{Error, Result};
 use crate::store::cursor::Cursor;
-use crate::store::{AssigneeFilter, Created, Idempotency, NewTicket, TicketFilter};
+use crate::store::{AssigneeFilter, TicketFilter};
 
 impl SqliteStore {
-    pub(super) async fn insert_ticket(
-        &self,
-        actor: Actor,
-        ticket: NewTicket,
-        idem: Option<Idempotency>,
-    ) -> Result<Created<Ticket>> {
-        let mut tx = self.writer.begin().await?;
-        if let Some(body) = idempotency::replay(&mut tx, actor.id, idem.as_ref()).await? {
-            return Ok(Created::Replay(body));
-        }
-        let now = now_ms();
-        let seq: i64 = sqlx::query_scalar(
-            "INSERT INTO tickets (id, subject, description, status, priority, category, \
-             requester_id, context, system_info, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
-        )
-        .bind(Uuid::new_v4().to_string())
-        .bind(&ticket.subject)
-        .bind(&ticket.description)
-        .bind(Status::New.as_str())
-        .bind(ticket.priority.rank())
-        .bind(&ticket.category)
-        .bind(actor.id.to_string())
-        .bind(ticket.context.to_string())
-        .bind(ticket.system_info.to_string())
-        .bind(now)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        record_event(
-            &mut tx,
-            seq,
-            Some(actor.id),
-            EventKind::Created,
-            None,
-            Some(Status::New.to_string()),
-            now,
-        )
-        .await?;
-        uploads::attach(&mut tx, actor, seq, None, false, &ticket.attach, now).await?;
-        let created = ticket_by_seq(&mut tx, actor, seq).await?;
-        idempotency::remember(&mut tx, actor.id, idem.as_ref(), 201, &created).await?;
-        tx.commit().await?;
-        self.announce().await;
-        Ok(Created::New(created))
-    }
-
     pub(super) async fn query_tickets(
         &self,
         viewer: Actor,
@@ -130,74 +80,6 @@ impl SqliteStore {
             attachments,
             events,
         }))
-    }
-
-    pub(super) async fn patch_ticket(
-        &self,
-        actor: Actor,
-        id: Uuid,
-        patch: Patch,
-    ) -> Result<Ticket> {
-        let mut tx = self.writer.begin().await?;
-        let row = ticket_row(&mut tx, actor, id)
-            .await?
-            .ok_or(Error::NotFound("ticket"))?;
-        if let Some(Some(assignee)) = patch.assignee_id {
-            check_assignable(&mut tx, assignee).await?;
-        }
-        let changes = rules::plan_update(&row.state()?, actor, &patch)?;
-        self.commit_changes(tx, actor, row, changes).await
-    }
-
-    pub(super) async fn resolve_with(
-        &self,
-        actor: Actor,
-        ticket_id: Uuid,
-        message_id: Uuid,
-    ) -> Result<Ticket> {
-        if !actor.role.is_staff() {
-            return Err(Error::Forbidden(
-                "only support staff can mark a resolution".to_owned(),
-            ));
-        }
-        let mut tx = self.writer.begin().await?;
-        let row = ticket_row(&mut tx, actor, ticket_id)
-            .await?
-            .ok_or(Error::NotFound("ticket"))?;
-        let internal: bool =
-            sqlx::query_scalar("SELECT internal FROM messages WHERE id = ? AND ticket_seq = ?")
-                .bind(message_id.to_string())
-                .bind(row.seq)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(Error::NotFound("message"))?;
-        let changes = rules::plan_resolution(&row.state()?, actor, message_id, internal)?;
-        self.commit_changes(tx, actor, row, changes).await
-    }
-
-    /// Applies planned changes to the ticket, records each in its timeline and the feed,
-    /// commits, and answers the ticket as the actor sees it. No changes: nothing written.
-    async fn commit_changes(
-        &self,
-        mut tx: sqlx::Transaction<'static, Sqlite>,
-        actor: Actor,
-        row: TicketRow,
-        changes: Vec<rules::Change>,
-    ) -> Result<Ticket> {
-        if changes.is_empty() {
-            return row.into_ticket(actor);
-        }
-        let mut state = row.state()?;
-        let now = now_ms();
-        for change in &changes {
-            rules::apply(&mut state, change, to_time(now));
-        }
-        rows::write_state(&mut tx, row.seq, &state, now).await?;
-        record_changes(&mut tx, row.seq, actor, &changes, now).await?;
-        let ticket = ticket_by_seq(&mut tx, actor, row.seq).await?;
-        tx.commit().await?;
-        self.announce().await;
-        Ok(ticket)
     }
 }
 
@@ -269,25 +151,6 @@ fn push_filters(qb: &mut QueryBuilder<Sqlite>, viewer: Actor, filter: &TicketFil
                     .push(")");
             }
         }
-    }
-}
-
-/// Only active staff can be assigned a ticket.
-async fn check_assignable(conn: &mut SqliteConnection, user: Uuid) -> Result<()> {
-    let ok: Option<bool> = sqlx::query_scalar(
-        "SELECT role IN ('agent', 'admin') AND active = 1 FROM users WHERE id = ?",
-    )
-    .bind(user.to_string())
-    .fetch_optional(&mut *conn)
-    .await?;
-    if ok == Some(true) {
-        Ok(())
-    } else {
-        Err(FieldError::new(
-            "assignee_id",
-            "tickets can only be assigned to an active agent or admin",
-        )
-        .into())
     }
 }
 

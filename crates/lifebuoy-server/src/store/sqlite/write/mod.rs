@@ -1,0 +1,10 @@
+//! Every write, as a synchronous function on the writing connection. Each runs inside its
+//! own savepoint of a batch transaction (see `writer`), so it may assume it is alone:
+//! what it reads cannot change before it writes.
+
+mod idempotency;
+pub(super) mod messages;
+mod rows;
+pub(super) mod tickets;
+pub(super) mod uploads;
+pub(super) mod users;
