@@ -65,7 +65,7 @@ test("the draft is saved while typing and is back when the form reopens", async 
   // Debounced: one save per pause, not one per key.
   expect(saves.length).toBeLessThan("Scanner offline".length);
   expect(saves.at(-1)).toEqual({
-    draft: { key: "new-ticket", subject: "Scanner offline", text: "Since this morning", category: null, priority: "MEDIUM" },
+    draft: { key: "new-ticket", subject: "Scanner offline", text: "Since this morning", category: "general", priority: "MEDIUM" },
   });
 
   first.unmount();
@@ -108,7 +108,7 @@ test("a removed system detail is not sent with the ticket", async () => {
     ticket: {
       subject: "Battery drains",
       description: "Empty by noon",
-      category: null,
+      category: "general",
       priority: "MEDIUM",
       system_info: ["os", "memory"],
     },

@@ -18,7 +18,8 @@ import { useNavigate } from "../state/navigation";
 import { useToast } from "../state/toasts";
 
 const DRAFT_KEY = "new-ticket";
-const DEFAULTS: DraftFields = { subject: "", text: "", category: null, priority: "MEDIUM" };
+// "general" is also what the server files a ticket under when none is given.
+const DEFAULTS: DraftFields = { subject: "", text: "", category: "general", priority: "MEDIUM" };
 /** Field names as the server's rules report them, in the order they appear on screen. */
 const FIELD_ORDER = ["subject", "description", "category"] as const;
 

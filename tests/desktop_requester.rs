@@ -1,0 +1,110 @@
+//! The requester's day in the real desktop app: sign in, file a ticket with system
+//! details, get support's reply live with a desktop notification, work offline, restart,
+//! sign out. Real app, real webview, real server, real keyring, real D-Bus.
+
+mod support;
+
+use lifebuoy_testkit::{keyring, xvfb, Server, PASSWORD};
+use serde_json::json;
+use support::{Desktop, Notifications};
+
+const FIELD: &str = "field@demo.test";
+
+async fn ticket_by_subject(server: &Server, subject: &str) -> serde_json::Value {
+    let agent = server.as_user("agent@demo.test").await;
+    let page = agent.get("/api/v1/tickets?limit=100").await;
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["subject"] == subject)
+        .cloned()
+        .unwrap_or_else(|| panic!("the server has no ticket {subject:?}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ticket_filed_in_the_app_gets_a_live_reply_and_a_notification_that_opens_it() {
+    keyring();
+    let _x = xvfb();
+    let notes = Notifications::start().await;
+    let server = Server::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let app = Desktop::launch(&server.base, data.path()).await;
+
+    // The server address comes prefilled; a wrong password says so.
+    assert_eq!(
+        app.attr("#sign-in input[name=server]", "value")
+            .await
+            .as_deref(),
+        Some(server.base.as_str())
+    );
+    app.sign_in(FIELD, "not-the-password").await;
+    app.wait_for_text("#sign-in-error", "Wrong email or password")
+        .await;
+    app.sign_in(FIELD, PASSWORD).await;
+    app.wait_online().await;
+
+    // File a ticket with system details, minus one line the user removed.
+    app.click("#new-ticket").await;
+    app.fill("#new-ticket-form [name=subject]", "Printer on floor 3 jams")
+        .await;
+    app.fill(
+        "#new-ticket-form [name=description]",
+        "Every second page jams since this morning.",
+    )
+    .await;
+    app.wait_for("#system-info li[data-key=os]").await;
+    app.click("#system-info li[data-key=uptime_hours] .remove-info")
+        .await;
+    app.wait_gone("#system-info li[data-key=uptime_hours]")
+        .await;
+    app.click("#submit-ticket").await;
+    app.wait_for_text("#ticket-title", "Printer on floor 3 jams")
+        .await;
+
+    let ticket = ticket_by_subject(&server, "Printer on floor 3 jams").await;
+    let info = &ticket["system_info"];
+    assert!(info["os"].is_string(), "system details were sent: {info}");
+    assert!(
+        info.get("uptime_hours").is_none(),
+        "a removed line was sent: {info}"
+    );
+    let number = ticket["number"].as_str().unwrap().to_owned();
+
+    // Support replies; the open ticket shows it without any refresh, and the desktop
+    // shows a notification naming the ticket with the reply's first line.
+    let agent = server.as_user("agent@demo.test").await;
+    agent
+        .post(
+            &format!(
+                "/api/v1/tickets/{}/messages",
+                ticket["id"].as_str().unwrap()
+            ),
+            json!({"body": "Please restart the print spooler.\nThen try again."}),
+        )
+        .await;
+    app.wait_for_text(".message .message-body", "restart the print spooler")
+        .await;
+    let shown = notes.wait_for(&number).await;
+    assert_eq!(shown.app_name, "Lifebuoy");
+    assert!(
+        shown.summary.contains("Printer on floor 3 jams"),
+        "{shown:?}"
+    );
+    assert!(
+        shown.body.contains("Please restart the print spooler.") && !shown.body.contains("Then"),
+        "{shown:?}"
+    );
+    assert!(shown.actions.iter().any(|a| a == "open"), "{shown:?}");
+
+    // Pressing Open brings the app to that ticket from elsewhere in the app.
+    app.click("#nav-outbox").await;
+    app.wait_for("#outbox").await;
+    notes.invoke(shown.id, "open").await;
+    app.wait_for_text("#ticket-title", "Printer on floor 3 jams")
+        .await;
+
+    // Nothing about the user's own ticket or own messages was announced.
+    assert_eq!(notes.shown().len(), 1, "{:?}", notes.shown());
+    app.quit().await;
+}

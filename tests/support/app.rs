@@ -1,0 +1,207 @@
+//! The desktop app driven over WebDriver. tauri-driver starts the app for each session,
+//! with this process's environment (display, bus, data dir, server address).
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+
+pub const WAIT: Duration = Duration::from_secs(20);
+
+fn free_port_pair() -> u16 {
+    loop {
+        let a = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = a.local_addr().unwrap().port();
+        if port < u16::MAX && TcpListener::bind(("127.0.0.1", port + 1)).is_ok() {
+            return port;
+        }
+    }
+}
+
+pub struct Desktop {
+    pub web: Client,
+    driver: Child,
+    pub data_dir: PathBuf,
+}
+
+impl Desktop {
+    /// Launches the app with its data under `data_dir`, pointed at `server`.
+    pub async fn launch(server: &str, data_dir: &Path) -> Self {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let port = free_port_pair();
+        let driver = Command::new("tauri-driver")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &(port + 1).to_string(),
+            ])
+            .env("LIFEBUOY_CLIENT_DIR", data_dir)
+            .env("LIFEBUOY_SERVER", server)
+            .env("NO_AT_BRIDGE", "1")
+            .env("LIFEBUOY_LOG", "warn,lifebuoy=debug")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("tauri-driver (cargo install tauri-driver --locked)");
+        let deadline = Instant::now() + WAIT;
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not start");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": env!("CARGO_BIN_EXE_lifebuoy-desktop") }),
+        );
+        let web = ClientBuilder::rustls()
+            .unwrap()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("a WebDriver session with the app");
+        Self {
+            web,
+            driver,
+            data_dir: data_dir.to_owned(),
+        }
+    }
+
+    /// Ends the session (which ends the app) and the driver.
+    pub async fn quit(self) {
+        let _ = self.web.clone().close().await;
+    }
+
+    pub async fn screenshot(&self, path: &Path) {
+        if let Ok(png) = self.web.screenshot().await {
+            let _ = std::fs::write(path, png);
+        }
+    }
+
+    /// Fails the test with a picture of the app as it was.
+    pub async fn fail(&self, message: String) -> ! {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
+        let shot = dir.join(format!("e2e-failure-{}.png", std::process::id()));
+        self.screenshot(&shot).await;
+        panic!("{message} (the app at that moment: {})", shot.display());
+    }
+
+    pub async fn wait_for(&self, css: &str) -> Element {
+        match self
+            .web
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+        {
+            Ok(el) => el,
+            Err(e) => self.fail(format!("`{css}` never appeared: {e}")).await,
+        }
+    }
+
+    /// The text of every element matching `css` (read in the page: WebKitWebDriver's
+    /// own element text can leave out parts of the content).
+    pub async fn texts(&self, css: &str) -> Vec<String> {
+        let found = self
+            .web
+            .execute(
+                "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.textContent);",
+                vec![serde_json::json!(css)],
+            )
+            .await;
+        match found {
+            Ok(serde_json::Value::Array(items)) => items
+                .into_iter()
+                .map(|v| v.as_str().unwrap_or_default().to_owned())
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Waits until `css` matches an element whose text contains `text`.
+    pub async fn wait_for_text(&self, css: &str, text: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let seen = self.texts(css).await;
+            if seen.iter().any(|t| t.contains(text)) {
+                return;
+            }
+            if Instant::now() > deadline {
+                self.fail(format!("no `{css}` ever said {text:?}; saw {seen:?}"))
+                    .await;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until nothing matches `css`.
+    pub async fn wait_gone(&self, css: &str) {
+        let deadline = Instant::now() + WAIT;
+        while !self
+            .web
+            .find_all(Locator::Css(css))
+            .await
+            .unwrap_or_default()
+            .is_empty()
+        {
+            if Instant::now() > deadline {
+                self.fail(format!("`{css}` never went away")).await;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.wait_for(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Replaces a field's text, as a user selecting it all and typing would.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let el = self.wait_for(css).await;
+        el.clear().await.unwrap();
+        el.send_keys(text).await.unwrap();
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.wait_for(css).await;
+        self.texts(css).await.into_iter().next().unwrap_or_default()
+    }
+
+    pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
+        self.wait_for(css).await.attr(name).await.unwrap()
+    }
+
+    pub async fn count(&self, css: &str) -> usize {
+        self.web
+            .find_all(Locator::Css(css))
+            .await
+            .unwrap_or_default()
+            .len()
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) {
+        self.wait_for("#sign-in").await;
+        self.fill("#sign-in input[name=email]", email).await;
+        self.fill("#sign-in input[name=password]", password).await;
+        self.click("#sign-in button[type=submit]").await;
+    }
+
+    pub async fn wait_online(&self) {
+        self.wait_for("#connectivity[data-state=online]").await;
+    }
+}
+
+/// A failed test must not leave the driver (and the app) running.
+impl Drop for Desktop {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}

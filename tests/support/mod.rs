@@ -1,0 +1,10 @@
+//! End-to-end support: the real desktop app in a real WebKit webview (tauri-driver +
+//! WebKitWebDriver) on a real X server (Xvfb), against a real server, with a real keyring
+//! and a real D-Bus notification listener. Test code: it may panic.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+pub mod app;
+pub mod notifications;
+
+pub use app::Desktop;
+pub use notifications::Notifications;
