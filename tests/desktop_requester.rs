@@ -25,7 +25,9 @@ async fn ticket_by_subject(server: &Server, subject: &str) -> serde_json::Value 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_ticket_filed_in_the_app_gets_a_live_reply_and_a_notification_that_opens_it() {
     keyring();
-    let _x = xvfb();
+    let x = xvfb();
+    // What the screenshot should see once the app has stepped out of the way.
+    x.fill([0, 160, 60]);
     let notes = Notifications::start().await;
     let server = Server::start().await;
     let data = tempfile::tempdir().unwrap();
@@ -58,6 +60,15 @@ async fn a_ticket_filed_in_the_app_gets_a_live_reply_and_a_notification_that_ope
         .await;
     app.wait_gone("#system-info li[data-key=uptime_hours]")
         .await;
+    // A screenshot with its middle blacked out (keyboard: Enter shows a selection over
+    // the middle half, Enter applies it).
+    app.click("#take-screenshot").await;
+    let surface = app.wait_for("#screenshot-editor .shot-surface").await;
+    surface.send_keys("\u{E007}").await.unwrap();
+    surface.send_keys("\u{E007}").await.unwrap();
+    app.wait_for("#screenshot-editor .blackout").await;
+    app.click("#attach-screenshot").await;
+    app.wait_for_text("#draft-files li", "screenshot.png").await;
     app.click("#submit-ticket").await;
     app.wait_for_text("#ticket-title", "Printer on floor 3 jams")
         .await;
@@ -71,9 +82,51 @@ async fn a_ticket_filed_in_the_app_gets_a_live_reply_and_a_notification_that_ope
     );
     let number = ticket["number"].as_str().unwrap().to_owned();
 
+    // The screenshot reached the server as a lossless PNG of the whole screen, with the
+    // blacked-out pixels black and the rest as the screen was.
+    let agent = server.as_user("agent@demo.test").await;
+    let detail = agent
+        .get(&format!(
+            "/api/v1/tickets/{}",
+            ticket["id"].as_str().unwrap()
+        ))
+        .await;
+    let shot = detail["attachments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["file_name"] == "screenshot.png")
+        .unwrap_or_else(|| panic!("no screenshot on the ticket: {detail}"));
+    let png = agent
+        .http
+        .get(format!(
+            "{}/api/v1/attachments/{}",
+            agent.base,
+            shot["id"].as_str().unwrap()
+        ))
+        .bearer_auth(&agent.token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let image = image::load_from_memory(&png).unwrap().to_rgb8();
+    let (w, h) = image.dimensions();
+    assert_eq!((w, h), (1280, 800));
+    assert_eq!(
+        image.get_pixel(w / 2, h / 2).0,
+        [0, 0, 0],
+        "the middle is blacked out"
+    );
+    assert_eq!(
+        image.get_pixel(10, 10).0,
+        [0, 160, 60],
+        "the rest is the screen"
+    );
+
     // Support replies; the open ticket shows it without any refresh, and the desktop
     // shows a notification naming the ticket with the reply's first line.
-    let agent = server.as_user("agent@demo.test").await;
     agent
         .post(
             &format!(

@@ -29,6 +29,9 @@ pub const COMMANDS: &[&str] = &[
     "retry_outbox",
     "discard_outbox",
     "system_info",
+    "capture_screen",
+    "attach_screenshot",
+    "discard_capture",
     "settings",
     "save_settings",
 ];

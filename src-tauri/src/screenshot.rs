@@ -1,9 +1,194 @@
-//! Native screenshots for tickets (filled in with the capture crate).
+//! Native screenshots for tickets: the app hides itself, captures every monitor, and
+//! keeps the pixels in memory while the user crops and blacks out; the edit is applied
+//! to the pixels here, so what was blacked out never leaves this machine.
 
-use tauri::AppHandle;
+use std::time::Duration;
 
-/// Captures the screen for the global shortcut's New ticket; true when a capture is
-/// ready for the UI to show.
-pub async fn capture_for_new_ticket(_app: &AppHandle) -> bool {
-    false
+use lifebuoy_capture::{Capture, Edit, Source};
+use lifebuoy_client::Draft;
+use serde::Serialize;
+use specta::Type;
+use tauri::{AppHandle, Manager, State};
+
+use crate::commands::tickets::data_url;
+use crate::error::{AppError, AppResult, ErrorKind};
+use crate::state::{lock, AppState};
+use crate::window;
+
+/// Wide enough to draw on comfortably, small enough to pass over IPC quickly.
+const PREVIEW_WIDTH: u32 = 1600;
+/// Long enough for the window manager to take the app's window off the screen.
+const HIDE_DELAY: Duration = Duration::from_millis(350);
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct Shot {
+    pub index: u32,
+    pub name: String,
+    /// Full size, in the image's pixels (what edits are measured in).
+    pub width: u32,
+    pub height: u32,
+    /// A downscaled JPEG as a `data:` URL.
+    pub preview: String,
+    pub preview_width: u32,
+    pub preview_height: u32,
+}
+
+fn capture_error(e: lifebuoy_capture::CaptureError) -> AppError {
+    AppError::new(
+        ErrorKind::Screenshot,
+        format!("Cannot take the screenshot: {e}."),
+    )
+}
+
+fn name(source: &Source, index: usize) -> String {
+    match source {
+        Source::Monitor { monitor } => {
+            format!(
+                "Screen {} ({}×{})",
+                index + 1,
+                monitor.width,
+                monitor.height
+            )
+        }
+        Source::AllMonitors { .. } => "All screens".into(),
+        Source::Window { window } => window.title.clone(),
+    }
+}
+
+fn shot(index: usize, capture: &Capture) -> AppResult<Shot> {
+    let (width, height) = capture.image.dimensions();
+    let preview =
+        lifebuoy_capture::preview(&capture.image, PREVIEW_WIDTH).map_err(capture_error)?;
+    let preview_width = width.min(PREVIEW_WIDTH);
+    let preview_height = if width > PREVIEW_WIDTH {
+        ((u64::from(height) * u64::from(PREVIEW_WIDTH) / u64::from(width)).max(1)) as u32
+    } else {
+        height
+    };
+    Ok(Shot {
+        index: index as u32,
+        name: name(&capture.source, index),
+        width,
+        height,
+        preview: data_url("image/jpeg", &preview),
+        preview_width,
+        preview_height,
+    })
+}
+
+fn capture_monitors() -> AppResult<Vec<Capture>> {
+    let monitors = lifebuoy_capture::monitors().map_err(capture_error)?;
+    monitors
+        .iter()
+        .map(|m| lifebuoy_capture::capture_monitor(m.id).map_err(capture_error))
+        .collect()
+}
+
+/// Hides the app, captures every monitor, shows the app again.
+async fn take(app: &AppHandle) -> AppResult<Vec<Capture>> {
+    let main = window::main_window(app);
+    let was_visible = main
+        .as_ref()
+        .and_then(|w| w.is_visible().ok())
+        .unwrap_or(false);
+    if let Some(w) = &main {
+        let _ = w.hide();
+        tokio::time::sleep(HIDE_DELAY).await;
+    }
+    let captured = tauri::async_runtime::spawn_blocking(capture_monitors)
+        .await
+        .map_err(|e| {
+            AppError::new(
+                ErrorKind::Screenshot,
+                format!("Cannot take the screenshot: {e}."),
+            )
+        });
+    if was_visible || main.is_some() {
+        window::bring_forward(app);
+    }
+    captured?
+}
+
+/// Captures and keeps the pixels for `screenshots` to show; true when that worked.
+pub async fn capture_for_new_ticket(app: &AppHandle) -> bool {
+    match take(app).await {
+        Ok(captures) => {
+            if let Some(state) = app.try_state::<AppState>() {
+                *lock(&state.captures) = captures;
+            }
+            true
+        }
+        Err(e) => {
+            tracing::warn!(error = %e.message, "screenshot for the shortcut failed");
+            false
+        }
+    }
+}
+
+fn shots(captures: &[Capture]) -> AppResult<Vec<Shot>> {
+    captures
+        .iter()
+        .enumerate()
+        .map(|(i, c)| shot(i, c))
+        .collect()
+}
+
+/// Takes a new capture of every monitor (the app steps out of the way meanwhile), or
+/// returns the one the global shortcut just took.
+#[tauri::command]
+#[specta::specta]
+pub async fn capture_screen(app: AppHandle, state: State<'_, AppState>) -> AppResult<Vec<Shot>> {
+    {
+        let pending = lock(&state.captures);
+        if !pending.is_empty() {
+            return shots(&pending);
+        }
+    }
+    let captures = take(&app).await?;
+    let out = shots(&captures)?;
+    *lock(&state.captures) = captures;
+    Ok(out)
+}
+
+/// Applies the crop and black-outs to the chosen capture's pixels, encodes it losslessly
+/// and attaches it to the draft as `screenshot.png`. The capture is then forgotten.
+#[tauri::command]
+#[specta::specta]
+pub async fn attach_screenshot(
+    state: State<'_, AppState>,
+    key: String,
+    index: u32,
+    edit: Edit,
+) -> AppResult<Draft> {
+    let client = state.client().await?;
+    let image = lock(&state.captures)
+        .get(index as usize)
+        .map(|c| c.image.clone())
+        .ok_or_else(|| {
+            AppError::new(
+                ErrorKind::NotFound,
+                "That screenshot is gone; take it again.",
+            )
+        })?;
+    let png = tauri::async_runtime::spawn_blocking(move || {
+        let edited = edit.apply(&image)?;
+        lifebuoy_capture::encode_png(&edited)
+    })
+    .await
+    .map_err(AppError::storage)?
+    .map_err(capture_error)?;
+    let dir = tempfile::tempdir_in(client.data_dir())?;
+    let path = dir.path().join("screenshot.png");
+    std::fs::write(&path, png)?;
+    let draft = crate::commands::compose::add_files(&client, &key, &[path])?;
+    lock(&state.captures).clear();
+    Ok(draft)
+}
+
+/// Forgets the capture without attaching it.
+#[tauri::command]
+#[specta::specta]
+pub fn discard_capture(state: State<'_, AppState>) -> AppResult<()> {
+    lock(&state.captures).clear();
+    Ok(())
 }

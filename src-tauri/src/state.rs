@@ -25,6 +25,8 @@ pub struct AppState {
     pub dropped: Mutex<Vec<PathBuf>>,
     /// The system details last shown to the user: exactly these values are sent.
     pub shown_system_info: Mutex<Option<serde_json::Map<String, serde_json::Value>>>,
+    /// The last screen capture, in memory only until it is attached or dropped.
+    pub captures: Mutex<Vec<lifebuoy_capture::Capture>>,
 }
 
 impl AppState {
@@ -36,6 +38,7 @@ impl AppState {
             settings: Mutex::new(settings),
             dropped: Mutex::new(Vec::new()),
             shown_system_info: Mutex::new(None),
+            captures: Mutex::new(Vec::new()),
         }
     }
 

@@ -65,6 +65,18 @@ export const commands = {
 	discardOutbox: (id: number) => typedError<null, AppError>(__TAURI_INVOKE("discard_outbox", { id })),
 	/**  Gathers the details and remembers exactly what was shown. */
 	systemInfo: () => typedError<InfoLine[], AppError>(__TAURI_INVOKE("system_info")),
+	/**
+	 *  Takes a new capture of every monitor (the app steps out of the way meanwhile), or
+	 *  returns the one the global shortcut just took.
+	 */
+	captureScreen: () => typedError<Shot[], AppError>(__TAURI_INVOKE("capture_screen")),
+	/**
+	 *  Applies the crop and black-outs to the chosen capture's pixels, encodes it losslessly
+	 *  and attaches it to the draft as `screenshot.png`. The capture is then forgotten.
+	 */
+	attachScreenshot: (key: string, index: number, edit: Edit) => typedError<Draft, AppError>(__TAURI_INVOKE("attach_screenshot", { key, index, edit })),
+	/**  Forgets the capture without attaching it. */
+	discardCapture: () => typedError<null, AppError>(__TAURI_INVOKE("discard_capture")),
 	settings: () => __TAURI_INVOKE<Settings>("settings"),
 	/**
 	 *  Saves the settings; a new shortcut is registered first, so a shortcut that cannot be
@@ -152,6 +164,15 @@ export type DraftText = {
 	text: string,
 	category: string | null,
 	priority: Priority | null,
+};
+
+/**
+ *  What the user did to a screenshot before sending it. All rects are in the pixels of
+ *  the original capture (blackouts are not shifted by the crop).
+ */
+export type Edit = {
+	crop?: Rect | null,
+	blackouts?: Rect[],
 };
 
 export type ErrorKind = 
@@ -268,6 +289,14 @@ export type QueuedFile = {
 	size: number,
 };
 
+/**  A rectangle in image pixels: (0, 0) is the top-left pixel of the captured image. */
+export type Rect = {
+	x: number,
+	y: number,
+	width: number,
+	height: number,
+};
+
 export type Role = "requester" | "agent" | "admin";
 
 export type SessionInfo = {
@@ -289,6 +318,18 @@ export type Settings = {
 	/**  Prefilled on the sign-in screen. */
 	last_server?: string | null,
 	last_email?: string | null,
+};
+
+export type Shot = {
+	index: number,
+	name: string,
+	/**  Full size, in the image's pixels (what edits are measured in). */
+	width: number,
+	height: number,
+	/**  A downscaled JPEG as a `data:` URL. */
+	preview: string,
+	preview_width: number,
+	preview_height: number,
 };
 
 /**  Where a ticket is in its life. The legal moves are exactly those of the v1 contract. */

@@ -9,6 +9,7 @@ use crate::error::{CaptureError, Result};
 
 /// A rectangle in image pixels: (0, 0) is the top-left pixel of the captured image.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Rect {
     pub x: u32,
     pub y: u32,
@@ -66,6 +67,7 @@ impl fmt::Display for Rect {
 /// What the user did to a screenshot before sending it. All rects are in the pixels of
 /// the original capture (blackouts are not shifted by the crop).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Edit {
     #[serde(default)]
     pub crop: Option<Rect>,

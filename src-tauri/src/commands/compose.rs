@@ -76,7 +76,7 @@ pub async fn discard_draft(state: State<'_, AppState>, key: String) -> AppResult
 }
 
 /// Copies files into the draft (so moving or deleting the originals loses nothing).
-fn add_files(client: &Client, key: &str, paths: &[PathBuf]) -> AppResult<Draft> {
+pub(crate) fn add_files(client: &Client, key: &str, paths: &[PathBuf]) -> AppResult<Draft> {
     let mut draft = draft_or_new(client, key)?;
     if draft.files.len() + paths.len() > MAX_ATTACHMENTS {
         return Err(AppError::new(

@@ -74,7 +74,7 @@ export function ScreenshotSection({ draftKey, ready, request, onAttached, comman
               {state.message}
             </p>
           )}
-          <button type="button" onClick={capture} disabled={state.step === "capturing"}>
+          <button type="button" id="take-screenshot" onClick={capture} disabled={state.step === "capturing"}>
             {state.step === "capturing" ? "Capturing…" : "Take a screenshot"}
           </button>
         </>

@@ -1,5 +1,5 @@
 import type { Result } from "../api";
-import type { Draft } from "../bindings";
+import { commands, type Draft } from "../bindings";
 
 /** A rectangle in image pixels. */
 export interface Rect {
@@ -37,11 +37,5 @@ export interface ScreenshotCommands {
   discardCapture: () => Promise<Result<null>>;
 }
 
-/**
- * Null while the Rust side has no screenshot commands: the New ticket form then shows
- * no screenshot area and nothing calls a command that does not exist. Once the
- * bindings have them, this line becomes
- * `export const screenshotCommands: ScreenshotCommands | null = commands;`
- * with `import { commands } from "../bindings";`, and the feature is on.
- */
-export const screenshotCommands: ScreenshotCommands | null = null;
+/** The generated commands fit this interface; the check below keeps them in step. */
+export const screenshotCommands: ScreenshotCommands | null = commands;
