@@ -161,3 +161,91 @@ async fn a_ticket_filed_in_the_app_gets_a_live_reply_and_a_notification_that_ope
     assert_eq!(notes.shown().len(), 1, "{:?}", notes.shown());
     app.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_written_offline_is_sent_once_back_online_and_a_restart_keeps_the_session_but_announces_nothing_again(
+) {
+    keyring();
+    let _x = xvfb();
+    let notes = Notifications::start().await;
+    let mut server = Server::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let field = server.as_user(FIELD).await;
+    let ticket = field
+        .post(
+            "/api/v1/tickets",
+            json!({"subject": "VPN drops at the depot", "description": "Every hour or so."}),
+        )
+        .await;
+    let id = ticket["id"].as_str().unwrap().to_owned();
+
+    let app = Desktop::launch(&server.base, data.path()).await;
+    app.sign_in(FIELD, PASSWORD).await;
+    app.wait_online().await;
+    app.wait_for_text(".ticket-card .ticket-subject", "VPN drops at the depot")
+        .await;
+    app.click(&format!(".ticket-card[data-ticket-key='{id}']"))
+        .await;
+    app.wait_for_text("#ticket-title", "VPN drops at the depot")
+        .await;
+
+    // The server goes away: the indicator says so, and a reply is kept, shown as pending.
+    server.stop().await;
+    app.wait_for("#connectivity:not([data-state=online])").await;
+    app.fill("textarea[name=reply]", "It dropped again at 10:40.")
+        .await;
+    app.click("#send-reply").await;
+    app.wait_for_text(".message.pending .message-body", "dropped again at 10:40")
+        .await;
+
+    // Back online: it is sent, exactly once.
+    server.resume().await;
+    app.wait_online().await;
+    app.wait_gone(".message.pending").await;
+    let agent = server.as_user("agent@demo.test").await;
+    let detail = agent.get(&format!("/api/v1/tickets/{id}")).await;
+    let copies = detail["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["body"] == "It dropped again at 10:40.")
+        .count();
+    assert_eq!(copies, 1, "{detail}");
+
+    // Support answers while the app runs: one notification.
+    agent
+        .post(
+            &format!("/api/v1/tickets/{id}/messages"),
+            json!({"body": "We replaced the depot's router."}),
+        )
+        .await;
+    notes.wait_for("VPN drops at the depot").await;
+    app.quit().await;
+
+    // A restart resumes the session from the keyring, shows the reply, and announces
+    // nothing again.
+    let app = Desktop::launch(&server.base, data.path()).await;
+    app.wait_online().await;
+    app.click(&format!(".ticket-card[data-ticket-key='{id}']"))
+        .await;
+    app.wait_for_text(".message .message-body", "replaced the depot's router")
+        .await;
+    assert_eq!(notes.shown().len(), 1, "{:?}", notes.shown());
+
+    // Signing out (and deleting local data) takes the token out of the keyring.
+    let server_url = lifebuoy_client::api::normalise_server(&server.base).unwrap();
+    assert!(lifebuoy_client::credentials::load_token(&server_url, FIELD)
+        .await
+        .unwrap()
+        .is_some());
+    app.click("#sign-out").await;
+    let delete = app.wait_for("input[name=delete_local_data]").await;
+    delete.click().await.unwrap();
+    app.click("#confirm-sign-out").await;
+    app.wait_for("#sign-in").await;
+    assert!(lifebuoy_client::credentials::load_token(&server_url, FIELD)
+        .await
+        .unwrap()
+        .is_none());
+    app.quit().await;
+}

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { api, errorKind, errorMessage } from "./api";
 import { events } from "./bindings";
 import type { Changed, Connectivity, SessionInfo } from "./bindings";
@@ -47,13 +47,18 @@ export function App() {
   const [filter, setFilter] = useState<TicketFilter>(NO_FILTER);
   const toast = useToast();
 
-  const signedIn = useCallback((session: SessionInfo) => {
-    setConnectivity(session.connectivity);
+  // Connectivity events can overtake the answer of the command that started the session
+  // (the client goes online while the answer is on its way): an answer only sets the
+  // state if no event came after the command was sent.
+  const connectivityEvents = useRef(0);
+  const signedIn = useCallback((session: SessionInfo, eventsBefore: number) => {
+    if (connectivityEvents.current === eventsBefore) setConnectivity(session.connectivity);
     setPhase({ phase: "signed-in", session });
   }, []);
 
   const resume = useCallback(() => {
-    api.resume().then(signedIn, (e: unknown) => {
+    const eventsBefore = connectivityEvents.current;
+    api.resume().then((session) => { signedIn(session, eventsBefore); }, (e: unknown) => {
       const kind = errorKind(e);
       if (kind === "not_signed_in") setPhase({ phase: "signed-out", notice: null });
       else if (kind === "signed_out") setPhase({ phase: "signed-out", notice: errorMessage(e) });
@@ -69,6 +74,7 @@ export function App() {
   useTauriEvent(events.changed, (event) => {
     const next = connectivityOf(event);
     if (next) {
+      connectivityEvents.current += 1;
       setConnectivity(next);
       // Queued work stays in the outbox; it is sent after the next sign-in.
       if (next.state === "signed_out") setPhase({ phase: "signed-out", notice: next.reason });
@@ -126,7 +132,7 @@ export function App() {
             </div>
           </main>
         ) : (
-          <SignIn notice={phase.notice} onSignedIn={signedIn} />
+          <SignIn notice={phase.notice} onSignIn={() => connectivityEvents.current} onSignedIn={signedIn} />
         )}
       </>
     );

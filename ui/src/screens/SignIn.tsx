@@ -7,10 +7,12 @@ import { Field, byField } from "../components/Field";
 interface Props {
   /** Why the user is here again (session expired, signed out elsewhere), if they were in. */
   notice: string | null;
-  onSignedIn: (session: SessionInfo) => void;
+  /** Called as the request goes out; its value comes back with the session. */
+  onSignIn: () => number;
+  onSignedIn: (session: SessionInfo, eventsBefore: number) => void;
 }
 
-export function SignIn({ notice, onSignedIn }: Props) {
+export function SignIn({ notice, onSignIn, onSignedIn }: Props) {
   const [server, setServer] = useState("");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
@@ -49,7 +51,8 @@ export function SignIn({ notice, onSignedIn }: Props) {
     setError(null);
     setFields({});
     try {
-      onSignedIn(await api.signIn(server.trim(), email.trim(), password, remember));
+      const eventsBefore = onSignIn();
+      onSignedIn(await api.signIn(server.trim(), email.trim(), password, remember), eventsBefore);
     } catch (e) {
       setError(errorMessage(e));
       setFields(byField(fieldErrors(e)));
