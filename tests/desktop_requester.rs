@@ -249,3 +249,27 @@ async fn a_reply_written_offline_is_sent_once_back_online_and_a_restart_keeps_th
         .is_none());
     app.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_global_shortcut_captures_the_screen_and_opens_a_new_ticket() {
+    keyring();
+    let x = xvfb();
+    let server = Server::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let app = Desktop::launch(&server.base, data.path()).await;
+    app.sign_in(FIELD, PASSWORD).await;
+    app.wait_online().await;
+    app.click("#nav-outbox").await;
+    app.wait_for("#outbox").await;
+
+    // Ctrl+Alt+H pressed on the X server, as a keyboard would (the app need not have focus).
+    let pressed = std::process::Command::new("xdotool")
+        .args(["key", "ctrl+alt+h"])
+        .env("DISPLAY", x.display())
+        .status()
+        .expect("xdotool (scripts/test installs it)");
+    assert!(pressed.success());
+    app.wait_for("#new-ticket-form").await;
+    app.wait_for("#screenshot-editor .shot-surface img").await;
+    app.quit().await;
+}

@@ -1,7 +1,7 @@
 //! Desktop notifications (freedesktop, over D-Bus) with an "Open" action that brings
 //! the app forward on the ticket.
 
-use lifebuoy_client::ClientEvent;
+use lifebuoy_client::{AnnouncementKind, ClientEvent};
 use tauri::AppHandle;
 
 use crate::window;
@@ -13,43 +13,21 @@ pub struct Note {
     pub body: String,
 }
 
-/// What to tell the user about an event, if anything. The client never announces the
-/// user's own messages, nor anything again after a restart.
+/// What to tell the user about an event, if anything: replies always, status changes
+/// unless muted. The client never announces the user's own messages, nor anything again
+/// after a restart.
 pub fn for_event(event: &ClientEvent, mute_status: bool) -> Option<Note> {
-    match event {
-        ClientEvent::NewReply {
-            ticket_key,
-            number,
-            subject,
-            author,
-            excerpt,
-            count,
-        } => {
-            let first_line = excerpt.lines().next().unwrap_or_default();
-            let more = if *count > 1 {
-                format!(" (+{} more)", count - 1)
-            } else {
-                String::new()
-            };
-            Some(Note {
-                ticket_key: ticket_key.clone(),
-                summary: format!("{number} · {subject}"),
-                body: format!("{author}: {first_line}{more}"),
-            })
-        }
-        ClientEvent::StatusChanged {
-            ticket_key,
-            number,
-            subject,
-            to,
-            ..
-        } if !mute_status => Some(Note {
-            ticket_key: ticket_key.clone(),
-            summary: format!("{number} · {subject}"),
-            body: format!("Status: {}", to.label()),
-        }),
-        _ => None,
-    }
+    let news = event.announcement()?;
+    let wanted = match news.kind {
+        AnnouncementKind::Reply => true,
+        AnnouncementKind::Status => !mute_status,
+        AnnouncementKind::Assignment | AnnouncementKind::NewTicket => false,
+    };
+    wanted.then_some(Note {
+        ticket_key: news.ticket_key,
+        summary: news.headline,
+        body: news.line,
+    })
 }
 
 /// Shows the notification and waits (on a blocking thread: the D-Bus calls block) for

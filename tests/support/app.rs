@@ -21,6 +21,27 @@ fn free_port_pair() -> u16 {
     }
 }
 
+/// The D-Bus name tauri-plugin-single-instance holds while the app runs.
+const INSTANCE_NAME: &str = "app.lifebuoy.desktop.SingleInstance";
+
+async fn wait_for_no_instance() {
+    let Ok(conn) = zbus::Connection::session().await else {
+        return;
+    };
+    let Ok(bus) = zbus::fdo::DBusProxy::new(&conn).await else {
+        return;
+    };
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let name = zbus::names::BusName::try_from(INSTANCE_NAME).unwrap();
+        if !bus.name_has_owner(name).await.unwrap_or(false) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "a previous app never exited");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 pub struct Desktop {
     pub web: Client,
     driver: Child,
@@ -31,6 +52,7 @@ impl Desktop {
     /// Launches the app with its data under `data_dir`, pointed at `server`.
     pub async fn launch(server: &str, data_dir: &Path) -> Self {
         let _ = rustls::crypto::ring::default_provider().install_default();
+        wait_for_no_instance().await;
         let port = free_port_pair();
         let driver = Command::new("tauri-driver")
             .args([
@@ -70,9 +92,13 @@ impl Desktop {
         }
     }
 
-    /// Ends the session (which ends the app) and the driver.
+    /// Ends the session (which ends the app) and the driver, and waits until the app has
+    /// let go of its single-instance name: an app started while it still holds it would
+    /// hand over to the dying one and quit.
     pub async fn quit(self) {
         let _ = self.web.clone().close().await;
+        drop(self);
+        wait_for_no_instance().await;
     }
 
     pub async fn screenshot(&self, path: &Path) {

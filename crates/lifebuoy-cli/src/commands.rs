@@ -554,50 +554,11 @@ fn print_event(json: bool, event: &ClientEvent) {
         println!("{}", serde_json::to_string(event).unwrap_or_default());
         return;
     }
+    if let Some(news) = event.announcement() {
+        println!("{}\n  {}", news.headline, news.line);
+        return;
+    }
     match event {
-        ClientEvent::NewReply {
-            number,
-            subject,
-            author,
-            excerpt,
-            count,
-            ..
-        } => {
-            let more = if *count > 1 {
-                format!(" (+{} more)", count - 1)
-            } else {
-                String::new()
-            };
-            println!("{number} {subject}\n  {author}: {excerpt}{more}");
-        }
-        ClientEvent::StatusChanged {
-            number,
-            subject,
-            from,
-            to,
-            ..
-        } => {
-            println!("{number} {subject}\n  status {from} → {to}");
-        }
-        ClientEvent::TicketAssigned {
-            number,
-            subject,
-            assignee,
-            ..
-        } => {
-            println!(
-                "{number} {subject}\n  assigned to {}",
-                assignee.as_deref().unwrap_or("nobody")
-            );
-        }
-        ClientEvent::NewTicket {
-            number,
-            subject,
-            requester,
-            ..
-        } => {
-            println!("{number} {subject}\n  new ticket from {requester}");
-        }
         ClientEvent::OutboxItemFailed { reason, .. } => println!("not sent: {reason}"),
         ClientEvent::ConnectivityChanged(state) => eprintln!("({state:?})"),
         _ => {}

@@ -76,7 +76,96 @@ pub enum ClientEvent {
     StoreChanged,
 }
 
+/// What kind of news an announcement is, so a shell can choose what to notify.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnnouncementKind {
+    Reply,
+    Status,
+    Assignment,
+    NewTicket,
+}
+
+/// An event as a person reads it (a notification, a terminal line): which ticket, a
+/// headline (number and subject) and one line of what happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Announcement {
+    pub kind: AnnouncementKind,
+    pub ticket_key: String,
+    pub headline: String,
+    pub line: String,
+}
+
 impl ClientEvent {
+    /// The event as news, or `None` for bookkeeping (outbox, connectivity, store).
+    pub fn announcement(&self) -> Option<Announcement> {
+        let (kind, ticket_key, number, subject, line) = match self {
+            ClientEvent::NewReply {
+                ticket_key,
+                number,
+                subject,
+                author,
+                excerpt,
+                count,
+            } => {
+                let first_line = excerpt.lines().next().unwrap_or_default();
+                let more = if *count > 1 {
+                    format!(" (+{} more)", count - 1)
+                } else {
+                    String::new()
+                };
+                let line = format!("{author}: {first_line}{more}");
+                (AnnouncementKind::Reply, ticket_key, number, subject, line)
+            }
+            ClientEvent::StatusChanged {
+                ticket_key,
+                number,
+                subject,
+                to,
+                ..
+            } => {
+                let line = format!("Status: {}", to.label());
+                (AnnouncementKind::Status, ticket_key, number, subject, line)
+            }
+            ClientEvent::TicketAssigned {
+                ticket_key,
+                number,
+                subject,
+                assignee,
+            } => {
+                let line = format!("Assigned to {}", assignee.as_deref().unwrap_or("nobody"));
+                (
+                    AnnouncementKind::Assignment,
+                    ticket_key,
+                    number,
+                    subject,
+                    line,
+                )
+            }
+            ClientEvent::NewTicket {
+                ticket_key,
+                number,
+                subject,
+                requester,
+            } => {
+                let line = format!("New ticket from {requester}");
+                (
+                    AnnouncementKind::NewTicket,
+                    ticket_key,
+                    number,
+                    subject,
+                    line,
+                )
+            }
+            _ => return None,
+        };
+        Some(Announcement {
+            kind,
+            ticket_key: ticket_key.clone(),
+            headline: format!("{number} · {subject}"),
+            line,
+        })
+    }
+
     fn ticket(&self) -> Option<&str> {
         match self {
             ClientEvent::NewReply { ticket_key, .. }

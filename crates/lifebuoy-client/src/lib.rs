@@ -21,7 +21,7 @@ mod worker;
 
 pub use client::{Client, ClientOptions, NewTicket};
 pub use error::{ClientError, Result};
-pub use events::{ClientEvent, Connectivity};
+pub use events::{Announcement, AnnouncementKind, ClientEvent, Connectivity};
 pub use store::{
     Draft, LocalMessage, LocalTicket, LocalTicketDetail, OutboxItem, OutboxState, TicketFilter,
 };
