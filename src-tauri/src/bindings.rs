@@ -77,6 +77,12 @@ mod tests {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings.ts")
     }
 
+    /// A JSON file of the app's, by its path from `src-tauri/`.
+    fn config(relative: &str) -> serde_json::Value {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    }
+
     #[test]
     fn bindings_are_current() {
         let dir = tempfile::tempdir().unwrap();
@@ -114,13 +120,7 @@ mod tests {
             "command_names.rs and the registered commands differ"
         );
 
-        let capability: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(
-                Path::new(env!("CARGO_MANIFEST_DIR")).join("capabilities/main.json"),
-            )
-            .unwrap(),
-        )
-        .unwrap();
+        let capability = config("capabilities/main.json");
         let granted: BTreeSet<String> = capability["permissions"]
             .as_array()
             .unwrap()
@@ -138,13 +138,7 @@ mod tests {
 
     #[test]
     fn csp_forbids_eval_inline_script_and_foreign_connections() {
-        let conf: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(
-                Path::new(env!("CARGO_MANIFEST_DIR")).join("../tauri.conf.json"),
-            )
-            .unwrap(),
-        )
-        .unwrap();
+        let conf = config("../tauri.conf.json");
         let csp = &conf["app"]["security"]["csp"];
         let script = csp["script-src"].as_str().unwrap();
         assert!(!script.contains("unsafe-eval") && !script.contains("unsafe-inline"));

@@ -59,12 +59,8 @@ fn shot(index: usize, capture: &Capture) -> AppResult<Shot> {
     let (width, height) = capture.image.dimensions();
     let preview =
         lifebuoy_capture::preview(&capture.image, PREVIEW_WIDTH).map_err(capture_error)?;
-    let preview_width = width.min(PREVIEW_WIDTH);
-    let preview_height = if width > PREVIEW_WIDTH {
-        ((u64::from(height) * u64::from(PREVIEW_WIDTH) / u64::from(width)).max(1)) as u32
-    } else {
-        height
-    };
+    let (preview_width, preview_height) =
+        lifebuoy_capture::preview_size(width, height, PREVIEW_WIDTH);
     Ok(Shot {
         index: index as u32,
         name: name(&capture.source, index),
@@ -87,10 +83,6 @@ fn capture_monitors() -> AppResult<Vec<Capture>> {
 /// Hides the app, captures every monitor, shows the app again.
 async fn take(app: &AppHandle) -> AppResult<Vec<Capture>> {
     let main = window::main_window(app);
-    let was_visible = main
-        .as_ref()
-        .and_then(|w| w.is_visible().ok())
-        .unwrap_or(false);
     if let Some(w) = &main {
         let _ = w.hide();
         tokio::time::sleep(HIDE_DELAY).await;
@@ -103,9 +95,7 @@ async fn take(app: &AppHandle) -> AppResult<Vec<Capture>> {
                 format!("Cannot take the screenshot: {e}."),
             )
         });
-    if was_visible || main.is_some() {
-        window::bring_forward(app);
-    }
+    window::bring_forward(app);
     captured?
 }
 

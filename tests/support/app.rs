@@ -195,21 +195,8 @@ impl Desktop {
         el.send_keys(text).await.unwrap();
     }
 
-    pub async fn text(&self, css: &str) -> String {
-        self.wait_for(css).await;
-        self.texts(css).await.into_iter().next().unwrap_or_default()
-    }
-
     pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
         self.wait_for(css).await.attr(name).await.unwrap()
-    }
-
-    pub async fn count(&self, css: &str) -> usize {
-        self.web
-            .find_all(Locator::Css(css))
-            .await
-            .unwrap_or_default()
-            .len()
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) {

@@ -38,6 +38,17 @@ pub fn encode_png(image: &RgbaImage) -> Result<Vec<u8>> {
     Ok(out)
 }
 
+/// The size `preview` gives an image of `width` × `height`, so a UI can lay it out
+/// (and map its coordinates back) without decoding the JPEG.
+pub fn preview_size(width: u32, height: u32, max_width: u32) -> (u32, u32) {
+    if width <= max_width || width == 0 {
+        return (width, height);
+    }
+    // u64: height × max_width of a large capture overflows u32.
+    let scaled = (u64::from(height) * u64::from(max_width) / u64::from(width)).max(1);
+    (max_width, u32::try_from(scaled).unwrap_or(u32::MAX))
+}
+
 /// A JPEG at most `max_width` pixels wide (never enlarged, aspect kept), for showing the
 /// screenshot in a UI before it is sent. Alpha, if any, is dropped.
 pub fn preview(image: &RgbaImage, max_width: u32) -> Result<Vec<u8>> {
@@ -48,9 +59,8 @@ pub fn preview(image: &RgbaImage, max_width: u32) -> Result<Vec<u8>> {
     let (width, height) = image.dimensions();
     let rgb = DynamicImage::ImageRgba8(image.clone()).to_rgb8();
     let rgb = if width > max_width {
-        // u64: width × height of a large capture overflows u32.
-        let scaled = (u64::from(height) * u64::from(max_width) / u64::from(width)).max(1);
-        imageops::thumbnail(&rgb, max_width, scaled as u32)
+        let (w, h) = preview_size(width, height, max_width);
+        imageops::thumbnail(&rgb, w, h)
     } else {
         rgb
     };

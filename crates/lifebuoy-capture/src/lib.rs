@@ -12,7 +12,7 @@ mod info;
 mod screen;
 
 pub use edit::{Edit, Rect};
-pub use encode::{encode_png, preview};
+pub use encode::{encode_png, preview, preview_size};
 pub use error::{CaptureError, Result};
 // The same `image` the pixels are in, so callers need not match its version.
 pub use image::{self, RgbaImage};

@@ -1,7 +1,7 @@
 //! Blackouts, crops and encoding, on images made here (no display needed).
 
 use lifebuoy_capture::image::{self, Rgba, RgbaImage};
-use lifebuoy_capture::{encode_png, preview, CaptureError, Edit, Rect};
+use lifebuoy_capture::{encode_png, preview, preview_size, CaptureError, Edit, Rect};
 
 const WHITE: Rgba<u8> = Rgba([255, 255, 255, 255]);
 const BLACK: Rgba<u8> = Rgba([0, 0, 0, 255]);
@@ -196,6 +196,7 @@ fn previews_are_small_jpegs_and_never_enlarged() {
     assert_eq!(&jpeg[..3], b"\xff\xd8\xff", "a JPEG");
     let shown = image::load_from_memory(&jpeg).unwrap().to_rgb8();
     assert_eq!(shown.dimensions(), (200, 100));
+    assert_eq!(preview_size(1000, 500, 200), shown.dimensions());
     let left = shown.get_pixel(50, 50);
     let right = shown.get_pixel(150, 50);
     assert!(left[0] > 200 && left[1] < 60, "left half red: {left:?}");
@@ -207,6 +208,7 @@ fn previews_are_small_jpegs_and_never_enlarged() {
     let small = preview(&gradient(), 400).unwrap();
     let shown = image::load_from_memory(&small).unwrap();
     assert_eq!((shown.width(), shown.height()), (200, 100));
+    assert_eq!(preview_size(200, 100, 400), (200, 100));
 
     assert!(matches!(
         preview(&big, 0),
