@@ -1,30 +1,15 @@
 //! `lifebuoy` scripted end to end against the real server, with the real keyring.
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use lifebuoy_testkit::*;
-use serde_json::{json, Value};
+use serde_json::json;
 
-const BIN: &str = env!("CARGO_BIN_EXE_lifebuoy");
+mod common;
 
-fn lifebuoy(root: &Path, args: &[&str], stdin: &str) -> std::process::Output {
-    run_client(BIN, root, args, stdin)
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn all(o: &Output) -> String {
-    format!("{}{}", out(o), String::from_utf8_lossy(&o.stderr))
-}
-
-fn json_of(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout).unwrap_or(Value::Null)
-}
+use common::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_requesters_day_on_the_command_line() {
@@ -36,36 +21,14 @@ async fn a_requesters_day_on_the_command_line() {
     assert_eq!(o.status.code(), Some(3), "not signed in: {}", all(&o));
     assert!(all(&o).contains("lifebuoy login"));
 
-    let o = lifebuoy(
-        &root,
-        &[
-            "login",
-            "--server",
-            &server.base,
-            "--email",
-            "field@demo.test",
-            "--password-stdin",
-        ],
-        "wrong-password\n",
-    );
+    let o = login(&server.base, &root, "wrong-password");
     assert_eq!(o.status.code(), Some(1), "{}", all(&o));
     assert!(
         all(&o).contains("email or password is wrong"),
         "{}",
         all(&o)
     );
-    let o = lifebuoy(
-        &root,
-        &[
-            "login",
-            "--server",
-            &server.base,
-            "--email",
-            "field@demo.test",
-            "--password-stdin",
-        ],
-        "lifebuoy-demo\n",
-    );
+    let o = login(&server.base, &root, PASSWORD);
     assert!(o.status.success(), "{}", all(&o));
     assert!(out(&o).contains("Fran Field"));
 

@@ -1,18 +1,15 @@
 //! Issue 5, test (b): 50 runs that kill -9 the client at a random moment while it sends.
 //! Nothing is lost, nothing is duplicated, and each ticket's replies keep their order.
 
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
 use lifebuoy_testkit::*;
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_lifebuoy");
+mod common;
 
-fn run(root: &Path, args: &[&str], stdin: &str) -> std::process::Output {
-    run_client(BIN, root, args, stdin)
-}
+use common::{lifebuoy as run, login, BIN};
 
 /// A small deterministic generator, seeded from the clock and printed, so a failing
 /// run can be replayed.
@@ -33,18 +30,7 @@ async fn killing_the_client_mid_send_never_loses_or_duplicates() {
     keyring();
     let mut server = Server::start().await;
     let root = data_root();
-    let o = run(
-        &root,
-        &[
-            "login",
-            "--server",
-            &server.base,
-            "--email",
-            "field@demo.test",
-            "--password-stdin",
-        ],
-        "lifebuoy-demo\n",
-    );
+    let o = login(&server.base, &root, PASSWORD);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 
     // Queue a lot while the server is away, so there is plenty in flight to interrupt.

@@ -1,56 +1,30 @@
 //! `lifebuoy new --screenshot` against a real server, capturing a real Xvfb.
 
 use std::path::Path;
-use std::process::Output;
 
 use lifebuoy_capture::image;
 use lifebuoy_testkit::*;
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_lifebuoy");
+mod common;
+
+use common::{all, json_of, lifebuoy, login as sign_in};
+
 const RED: [u8; 3] = [255, 0, 0];
 const BLUE: [u8; 3] = [0, 0, 255];
 
-fn lifebuoy(root: &Path, args: &[&str]) -> Output {
-    run_client(BIN, root, args, "")
-}
-
-fn all(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn json_of(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout).unwrap_or(Value::Null)
-}
-
 fn login(server: &Server, root: &Path) {
-    let o = run_client(
-        BIN,
-        root,
-        &[
-            "login",
-            "--server",
-            &server.base,
-            "--email",
-            "field@demo.test",
-            "--password-stdin",
-        ],
-        "lifebuoy-demo\n",
-    );
+    let o = sign_in(&server.base, root, PASSWORD);
     assert!(o.status.success(), "{}", all(&o));
 }
 
 fn ticket_count(root: &Path) -> usize {
-    let o = lifebuoy(root, &["--json", "tickets", "--offline"]);
+    let o = lifebuoy(root, &["--json", "tickets", "--offline"], "");
     json_of(&o).as_array().map(Vec::len).unwrap_or_default()
 }
 
 fn outbox_is_empty(root: &Path) -> bool {
-    let o = lifebuoy(root, &["--json", "outbox"]);
+    let o = lifebuoy(root, &["--json", "outbox"], "");
     json_of(&o).as_array().is_some_and(Vec::is_empty)
 }
 
@@ -74,6 +48,7 @@ async fn new_with_screenshot_files_the_screen_as_a_png() {
             "See the screenshot.",
             "--screenshot",
         ],
+        "",
     );
     assert!(o.status.success(), "{}", all(&o));
     assert!(
@@ -83,7 +58,7 @@ async fn new_with_screenshot_files_the_screen_as_a_png() {
     );
     assert!(all(&o).contains("Filed LB-"), "{}", all(&o));
 
-    let list = json_of(&lifebuoy(&root, &["--json", "tickets"]));
+    let list = json_of(&lifebuoy(&root, &["--json", "tickets"], ""));
     let ticket = list
         .as_array()
         .unwrap()
@@ -140,6 +115,7 @@ async fn new_with_screenshot_files_the_screen_as_a_png() {
             "--monitor",
             "2",
         ],
+        "",
     );
     assert_eq!(o.status.code(), Some(1), "{}", all(&o));
     assert!(
@@ -170,6 +146,7 @@ async fn new_with_screenshot_without_a_display_fails_and_queues_nothing() {
             "No screen here.",
             "--screenshot",
         ],
+        "",
     );
     assert_eq!(o.status.code(), Some(1), "{}", all(&o));
     let stderr = String::from_utf8_lossy(&o.stderr);
@@ -181,10 +158,11 @@ async fn new_with_screenshot_without_a_display_fails_and_queues_nothing() {
     );
     assert_eq!(ticket_count(&root), before, "nothing shown as pending");
     assert!(outbox_is_empty(&root), "nothing queued");
-    assert_eq!(lifebuoy(&root, &["sync"]).status.code(), Some(0));
+    assert_eq!(lifebuoy(&root, &["sync"], "").status.code(), Some(0));
     let mine = json_of(&lifebuoy(
         &root,
         &["--json", "tickets", "--search", "Headless"],
+        "",
     ));
     assert_eq!(mine, Value::Array(vec![]), "nothing reached the server");
 
@@ -198,6 +176,7 @@ async fn new_with_screenshot_without_a_display_fails_and_queues_nothing() {
             "--description",
             "No screen here.",
         ],
+        "",
     );
     assert!(o.status.success(), "{}", all(&o));
 }
