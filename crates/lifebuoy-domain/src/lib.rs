@@ -8,6 +8,7 @@ mod error;
 mod priority;
 mod role;
 pub mod rules;
+pub mod staff;
 mod status;
 pub mod validation;
 pub mod wire;

@@ -392,6 +392,8 @@ pub struct Stats {
     pub resolved_30d: i64,
     /// resolved_30d / created_30d; `null` when nothing was created.
     pub resolution_rate_30d: Option<f64>,
+    /// The last 30 UTC days, oldest first, today included, with zeros where nothing happened.
+    pub by_day: Vec<crate::staff::DayCount>,
 }
 
 /// What a change in the feed was.

@@ -2,7 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Days, NaiveTime, Utc};
+use lifebuoy_domain::staff::DayCount;
 use lifebuoy_domain::wire::{DurationStats, Stats};
 use lifebuoy_domain::{Priority, Status};
 use sqlx::SqliteConnection;
@@ -10,7 +11,8 @@ use sqlx::SqliteConnection;
 use super::SqliteStore;
 use crate::error::Result;
 
-const THIRTY_DAYS_MS: i64 = 30 * 24 * 60 * 60 * 1000;
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+const THIRTY_DAYS_MS: i64 = 30 * DAY_MS;
 
 /// Mean and median of `end - start` (ms) over the tickets where `end` is set. The median
 /// of an even count is the mean of the two middle values.
@@ -33,6 +35,33 @@ async fn durations(conn: &mut SqliteConnection, start: &str, end: &str) -> Resul
         mean_seconds: mean,
         median_seconds: if count == 0 { None } else { median },
     })
+}
+
+/// Created and resolved per UTC day over the 30 days ending today, zeros included.
+async fn by_day(conn: &mut SqliteConnection, now: DateTime<Utc>) -> Result<Vec<DayCount>> {
+    let today = now.date_naive();
+    let first = today - Days::new(29);
+    let start_ms = first.and_time(NaiveTime::MIN).and_utc().timestamp_millis();
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "WITH RECURSIVE days(n, d) AS (SELECT 0, ?1 UNION ALL \
+             SELECT n + 1, d + ?2 FROM days WHERE n < 29) \
+         SELECT n, \
+           (SELECT COUNT(*) FROM tickets WHERE created_at >= d AND created_at < d + ?2), \
+           (SELECT COUNT(*) FROM tickets WHERE resolved_at >= d AND resolved_at < d + ?2) \
+         FROM days ORDER BY n",
+    )
+    .bind(start_ms)
+    .bind(DAY_MS)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(n, created, resolved)| DayCount {
+            date: first + Days::new(u64::try_from(n).unwrap_or(0)),
+            created,
+            resolved,
+        })
+        .collect())
 }
 
 impl SqliteStore {
@@ -83,6 +112,7 @@ impl SqliteStore {
         .bind(since)
         .fetch_one(&mut *tx)
         .await?;
+        let by_day = by_day(&mut tx, now).await?;
         tx.commit().await?;
 
         Ok(Stats {
@@ -97,6 +127,7 @@ impl SqliteStore {
             resolved_30d,
             resolution_rate_30d: (created_30d > 0)
                 .then(|| resolved_30d as f64 / created_30d as f64),
+            by_day,
         })
     }
 }
