@@ -25,7 +25,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::Error;
-use crate::routes::{attachments, auth, messages, stats, sync, system, tickets};
+use crate::routes::{attachments, auth, export, messages, stats, sync, system, tickets};
 use crate::state::AppState;
 
 /// JSON bodies are small; anything larger is refused before it is read whole.
@@ -64,6 +64,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(messages::create_message))
         .routes(routes!(messages::mark_resolution))
         .routes(routes!(stats::stats))
+        .routes(routes!(export::export_csv))
         .routes(routes!(attachments::upload))
         .routes(routes!(attachments::download))
         .routes(routes!(attachments::thumbnail))

@@ -3,6 +3,7 @@
 
 pub mod attachments;
 pub mod auth;
+pub mod export;
 mod list_query;
 pub mod messages;
 pub mod stats;
