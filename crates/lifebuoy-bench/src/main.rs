@@ -19,6 +19,8 @@ mod report;
 mod rng;
 mod run;
 mod samples;
+mod staff_bench;
+mod staff_report;
 mod text;
 mod ticket_plan;
 mod transfers;
@@ -35,7 +37,7 @@ use lifebuoy_server::store::sqlite::Durability;
 #[command(
     name = "lifebuoy-bench",
     about = "Benchmarks lifebuoy-server on loopback: create, reply, list and detail on generated databases \
-             (default), attachments (`files`) and client sync (`client`)",
+             (default), attachments (`files`), client sync (`client`) and the staff workspace (`staff`)",
     args_conflicts_with_subcommands = true
 )]
 struct Cli {
@@ -52,6 +54,9 @@ enum Group {
     Files(files_bench::FilesArgs),
     /// The client crate: first sync, incremental sync, outbox flush, reply-to-event latency.
     Client(client_bench::ClientArgs),
+    /// The staff workspace: filtered and searched queue pages, stats, and a CSV export of
+    /// every ticket with the server's memory sampled.
+    Staff(staff_bench::StaffArgs),
     /// The HTTP floor server; the bench starts it as its own child process.
     #[command(hide = true)]
     FloorServer {
@@ -119,6 +124,10 @@ async fn main() -> ExitCode {
         Some(Group::ClientProbe(args)) => client_probe::run(args).await,
         Some(Group::Files(args)) => tokio::select! {
             result = files_bench::bench(args) => result,
+            () = interrupted() => Err(stopped()),
+        },
+        Some(Group::Staff(args)) => tokio::select! {
+            result = staff_bench::bench(args) => result,
             () = interrupted() => Err(stopped()),
         },
         Some(Group::Client(args)) => tokio::select! {

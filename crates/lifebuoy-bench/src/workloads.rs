@@ -45,7 +45,8 @@ pub async fn preflight(client: &reqwest::Client, url: &str, auth: &HeaderValue) 
 }
 
 const PRIORITIES: [&str; 4] = ["LOW", "MEDIUM", "HIGH", "URGENT"];
-const CATEGORIES: [&str; 4] = ["general", "billing", "sync", "printing"];
+// Categories the server seeds: filing under an unknown one is refused.
+const CATEGORIES: [&str; 4] = ["general", "hardware", "software", "network"];
 
 /// POST a new ticket with a fresh Idempotency-Key, as the contract tells clients to.
 pub struct CreateTicket {

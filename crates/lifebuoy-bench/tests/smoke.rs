@@ -226,3 +226,60 @@ fn a_missing_server_binary_is_explained() -> TestResult {
     );
     Ok(())
 }
+
+/// The `staff` group on 2,000 tickets: every queue page and the stats answer without
+/// errors, and the export's row count matches its X-Total-Count (the bench fails if not).
+#[test]
+fn a_smoke_run_of_the_staff_group_measures_every_workload_without_errors() -> TestResult {
+    let bench = Path::new(env!("CARGO_BIN_EXE_lifebuoy-bench"));
+    build_server_next_to(bench)?;
+    let work = tempfile::tempdir()?;
+    let output = Command::new(bench)
+        .args([
+            "staff",
+            "--tickets",
+            "2000",
+            "--seconds",
+            "1",
+            "--clients",
+            "4",
+            "--work-dir",
+        ])
+        .arg(work.path())
+        .output()?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the staff bench failed: {}\n{stdout}\n{stderr}",
+        output.status
+    );
+    for workload in [
+        "queue-filtered",
+        "queue-search",
+        "queue-unassigned",
+        "stats",
+    ] {
+        let line = stdout
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(workload))
+            .ok_or_else(|| format!("no result line for {workload} in:\n{stdout}"))?;
+        // workload, clients, ok, errors, ...
+        let cells: Vec<&str> = line.split_whitespace().collect();
+        let ok: u64 = cells.get(2).ok_or("no ok column")?.parse()?;
+        assert!(ok > 0, "{workload} completed no request: {line}");
+        assert_eq!(cells.get(3), Some(&"0"), "{workload} had errors: {line}");
+    }
+    let export = stdout
+        .lines()
+        .find(|l| l.starts_with("all tickets"))
+        .ok_or_else(|| format!("no export line in:\n{stdout}"))?;
+    let rows: u64 = export
+        .split_whitespace()
+        .nth(2)
+        .ok_or("no rows column")?
+        .parse()?;
+    assert_eq!(rows, 2000, "{export}");
+    assert!(stdout.contains("export peak RSS"), "{stdout}");
+    Ok(())
+}
