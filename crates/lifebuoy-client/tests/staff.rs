@@ -458,3 +458,105 @@ async fn a_requester_cannot_write_notes_or_change_tickets() {
         .is_err());
     assert!(fran.outbox().expect("outbox").is_empty());
 }
+
+/// Online, a bulk change answers per ticket: the legal ones change (in the store at
+/// once), an illegal one is reported with the server's reason and stays as it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_change_reports_each_ticket_and_updates_the_store() {
+    let server = Server::start().await;
+    let a = filed(&server, "Keyboard sticky", "LOW").await;
+    let b = filed(&server, "Dock not charging", "LOW").await;
+    let closed = filed(&server, "Already done", "LOW").await;
+    patch(&server, &closed, json!({"status": "CLOSED"})).await;
+    let agent = sign_in(&server, "agent@demo.test").await;
+    agent.sync_now().await.expect("sync");
+
+    let result = agent
+        .bulk_update(
+            &[a.clone(), b.clone(), closed.clone()],
+            &TicketChange {
+                status: Some(Status::InProgress),
+                ..TicketChange::default()
+            },
+        )
+        .await
+        .expect("bulk");
+    assert_eq!((result.updated, result.failed), (2, 1));
+    let refused = result
+        .results
+        .iter()
+        .find(|r| r.ticket_id.to_string() == closed)
+        .expect("the closed ticket's outcome");
+    let problem = refused.error.as_ref().expect("a reason");
+    assert_eq!(problem.status, 409);
+    for key in [&a, &b] {
+        let t = agent
+            .ticket(key)
+            .expect("read")
+            .expect("exists")
+            .ticket
+            .ticket;
+        assert_eq!(t.status, Status::InProgress, "in the store before any sync");
+    }
+    assert_eq!(
+        agent
+            .ticket(&closed)
+            .expect("read")
+            .expect("exists")
+            .ticket
+            .ticket
+            .status,
+        Status::Closed
+    );
+    assert!(agent.outbox().expect("outbox").is_empty(), "nothing queued");
+
+    let assigned = agent
+        .bulk_update(
+            &[a.clone(), b.clone()],
+            &TicketChange {
+                assignee: Some(me(&agent)),
+                ..TicketChange::default()
+            },
+        )
+        .await
+        .expect("bulk assign");
+    assert_eq!(assigned.updated, 2);
+    assert_eq!(agent.queue_counts().expect("counts").mine, 2);
+}
+
+/// Agents to assign to come from the server's user list (active staff only); offline,
+/// from the assignees this device has seen, and the user.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agents_come_from_the_server_or_from_the_store_offline() {
+    let mut server = Server::start().await;
+    let id = filed(&server, "Printer offline", "LOW").await;
+    let admin = sign_in(&server, "admin@demo.test").await;
+    let names = |people: Vec<UserRef>| people.into_iter().map(|p| p.name).collect::<Vec<_>>();
+    assert_eq!(
+        names(admin.agents().await.expect("agents")),
+        vec!["Ada Admin", "Avery Agent"]
+    );
+    let agent_id = admin
+        .agents()
+        .await
+        .expect("agents")
+        .into_iter()
+        .find(|p| p.name == "Avery Agent")
+        .expect("Avery")
+        .id;
+    patch(&server, &id, json!({"assignee_id": agent_id})).await;
+    admin.sync_now().await.expect("sync");
+    server.stop().await;
+    assert_eq!(
+        names(admin.agents().await.expect("agents offline")),
+        vec!["Ada Admin", "Avery Agent"]
+    );
+    let assigned_to_avery = QueueFilter {
+        assignee: Some(AssigneeFilter::User { id: agent_id }),
+        ..QueueFilter::default()
+    };
+    assert_eq!(
+        subjects(&admin, &assigned_to_avery),
+        vec!["Printer offline"]
+    );
+}
