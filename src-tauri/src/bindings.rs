@@ -5,7 +5,7 @@ use std::path::Path;
 
 use tauri_specta::{collect_commands, collect_events, Builder};
 
-use crate::commands::{compose, outbox, session, settings, system, tickets};
+use crate::commands::{compose, outbox, session, settings, staff, system, tickets};
 use crate::{events, screenshot};
 
 pub fn builder() -> Builder<tauri::Wry> {
@@ -43,6 +43,15 @@ pub fn builder() -> Builder<tauri::Wry> {
             screenshot::discard_capture,
             settings::settings,
             settings::save_settings,
+            staff::queue,
+            staff::queue_counts,
+            staff::staff_ticket,
+            staff::refresh_ticket,
+            staff::update_ticket,
+            staff::submit_note,
+            staff::mark_resolution,
+            staff::bulk_update,
+            staff::agents,
         ])
         .events(collect_events![
             events::Changed,

@@ -34,4 +34,13 @@ pub const COMMANDS: &[&str] = &[
     "discard_capture",
     "settings",
     "save_settings",
+    "queue",
+    "queue_counts",
+    "staff_ticket",
+    "refresh_ticket",
+    "update_ticket",
+    "submit_note",
+    "mark_resolution",
+    "bulk_update",
+    "agents",
 ];

@@ -34,10 +34,11 @@ pub struct NewTicketRequested {
     pub screenshot_ready: bool,
 }
 
-/// Runs while a session lasts: every client event reaches the UI; replies and (unless
-/// muted) status changes also raise a desktop notification.
+/// Runs while a session lasts: every client event reaches the UI; news the user has not
+/// muted also raises a desktop notification.
 pub fn forward(app: AppHandle, client: Client) -> tauri::async_runtime::JoinHandle<()> {
     let mut events = client.subscribe();
+    let staff = client.user().role.is_staff();
     tauri::async_runtime::spawn(async move {
         loop {
             let event = match events.recv().await {
@@ -46,10 +47,11 @@ pub fn forward(app: AppHandle, client: Client) -> tauri::async_runtime::JoinHand
                 Err(RecvError::Lagged(_)) => ClientEvent::StoreChanged,
                 Err(RecvError::Closed) => break,
             };
-            let muted = app
+            let settings = app
                 .try_state::<AppState>()
-                .is_some_and(|s| s.settings().mute_status_notifications);
-            if let Some(note) = notify::for_event(&event, muted) {
+                .map(|s| s.settings())
+                .unwrap_or_default();
+            if let Some(note) = notify::for_event(&event, &settings, staff) {
                 notify::show(app.clone(), note);
             }
             if let Err(e) = Changed(event).emit(&app) {

@@ -16,6 +16,12 @@ pub struct Settings {
     pub remember_me: bool,
     /// No notification for status changes (replies always notify).
     pub mute_status_notifications: bool,
+    /// Staff: no notification for a newly filed ticket.
+    pub mute_new_ticket_notifications: bool,
+    /// Staff: no notification when someone else assigns a ticket to me.
+    pub mute_assignment_notifications: bool,
+    /// Staff: no notification for a requester's reply on a ticket assigned to me.
+    pub mute_requester_reply_notifications: bool,
     /// The global shortcut that captures the screen and opens a new ticket.
     pub shortcut: String,
     /// Prefilled on the sign-in screen.
@@ -28,6 +34,9 @@ impl Default for Settings {
         Self {
             remember_me: true,
             mute_status_notifications: false,
+            mute_new_ticket_notifications: false,
+            mute_assignment_notifications: false,
+            mute_requester_reply_notifications: false,
             shortcut: DEFAULT_SHORTCUT.into(),
             last_server: None,
             last_email: None,
@@ -71,6 +80,9 @@ mod tests {
         let mine = Settings {
             remember_me: false,
             mute_status_notifications: true,
+            mute_new_ticket_notifications: true,
+            mute_assignment_notifications: false,
+            mute_requester_reply_notifications: true,
             shortcut: "Ctrl+Shift+L".into(),
             last_server: Some("http://127.0.0.1:9".into()),
             last_email: Some("alice@demo.test".into()),
@@ -79,5 +91,18 @@ mod tests {
         assert_eq!(load(dir.path()), mine);
         std::fs::write(path(dir.path()), b"{not json").unwrap();
         assert_eq!(load(dir.path()), Settings::default());
+    }
+
+    #[test]
+    fn a_settings_file_from_before_the_staff_switches_keeps_its_choices() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            path(dir.path()),
+            br#"{"remember_me":false,"mute_status_notifications":true,"shortcut":"Ctrl+Alt+H"}"#,
+        )
+        .unwrap();
+        let loaded = load(dir.path());
+        assert!(!loaded.remember_me && loaded.mute_status_notifications);
+        assert!(!loaded.mute_new_ticket_notifications && !loaded.mute_assignment_notifications);
     }
 }

@@ -1,13 +1,15 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api, errorKind, errorMessage } from "./api";
 import { events } from "./bindings";
-import type { Changed, Connectivity, SessionInfo } from "./bindings";
+import type { Changed, Connectivity, SessionInfo, User } from "./bindings";
 import { AppShell } from "./components/AppShell";
 import { ConnectivityIndicator } from "./components/ConnectivityIndicator";
 import { NewTicket } from "./screens/NewTicket";
 import { Outbox } from "./screens/Outbox";
+import { Queue } from "./screens/Queue";
 import { SettingsScreen } from "./screens/Settings";
 import { SignIn } from "./screens/SignIn";
+import { StaffTicket } from "./screens/StaffTicket";
 import { TicketDetail } from "./screens/TicketDetail";
 import { Tickets } from "./screens/Tickets";
 import { currentDropTarget } from "./state/dropTarget";
@@ -151,7 +153,7 @@ export function App() {
           setPhase({ phase: "signed-out", notice: null });
         }}
       >
-        <Screen route={route} filter={filter} onFilter={setFilter} />
+        <Screen route={route} user={phase.session.user} filter={filter} onFilter={setFilter} />
       </AppShell>
     </NavigationContext.Provider>
   );
@@ -159,23 +161,32 @@ export function App() {
 
 function Screen({
   route,
+  user,
   filter,
   onFilter,
 }: {
   route: Route;
+  user: User;
   filter: TicketFilter;
   onFilter: (filter: TicketFilter) => void;
 }) {
+  // Agents and admins get the staff workspace on the same routes, so a notification's
+  // Open (route "ticket") works for everyone.
+  const staff = user.role !== "requester";
   switch (route.name) {
     case "tickets":
-      return <Tickets filter={filter} onFilter={onFilter} />;
+      return staff ? <Queue user={user} /> : <Tickets filter={filter} onFilter={onFilter} />;
     case "ticket":
-      return <TicketDetail key={route.key} ticketKey={route.key} />;
+      return staff ? (
+        <StaffTicket key={route.key} ticketKey={route.key} user={user} />
+      ) : (
+        <TicketDetail key={route.key} ticketKey={route.key} />
+      );
     case "new-ticket":
       return <NewTicket request={route} />;
     case "outbox":
       return <Outbox />;
     case "settings":
-      return <SettingsScreen />;
+      return <SettingsScreen staff={staff} />;
   }
 }

@@ -84,6 +84,23 @@ export const commands = {
 	 *  stays.
 	 */
 	saveSettings: (settings: Settings) => typedError<Settings, AppError>(__TAURI_INVOKE("save_settings", { settings })),
+	queue: (filter: QueueFilter) => typedError<LocalTicket[], AppError>(__TAURI_INVOKE("queue", { filter })),
+	queueCounts: () => typedError<QueueCounts, AppError>(__TAURI_INVOKE("queue_counts")),
+	/**  Opening a ticket clears its unread marker. */
+	staffTicket: (key: string) => typedError<StaffTicket | null, AppError>(__TAURI_INVOKE("staff_ticket", { key })),
+	/**
+	 *  Reads the ticket (with its whole timeline) from the server into the store; the
+	 *  open view re-reads on the change event.
+	 */
+	refreshTicket: (key: string) => typedError<null, AppError>(__TAURI_INVOKE("refresh_ticket", { key })),
+	updateTicket: (key: string, change: TicketChange) => typedError<null, AppError>(__TAURI_INVOKE("update_ticket", { key, change })),
+	/**  Sends the ticket's reply draft as an internal note; returns the note's key. */
+	submitNote: (ticketKey: string, body: string) => typedError<string, AppError>(__TAURI_INVOKE("submit_note", { ticketKey, body })),
+	markResolution: (key: string, messageKey: string) => typedError<null, AppError>(__TAURI_INVOKE("mark_resolution", { key, messageKey })),
+	/**  One change to the selected tickets, applied by the server to each on its own. */
+	bulkUpdate: (keys: string[], change: TicketChange) => typedError<BulkResult, AppError>(__TAURI_INVOKE("bulk_update", { keys, change })),
+	/**  Who a ticket can be assigned to. */
+	agents: () => typedError<UserRef[], AppError>(__TAURI_INVOKE("agents")),
 };
 
 /** Events */
@@ -101,6 +118,9 @@ export type AppError = {
 	/**  Per-field messages, shown beside the fields they are about. */
 	fields: FieldError[],
 };
+
+/**  Whose tickets, by assignee. */
+export type AssigneeFilter = { kind: "me" } | { kind: "nobody" } | { kind: "user"; id: string };
 
 export type Attachment = {
 	id: string,
@@ -120,6 +140,23 @@ export type Author = {
 	id: string,
 	name: string,
 	role: Role,
+};
+
+/**  What happened to one ticket of a bulk change. */
+export type BulkOutcome = {
+	ticket_id: string,
+	/**  The ticket after the change, when it was applied. */
+	ticket: Ticket | null,
+	/**  Why it was not applied (the problem a single PATCH would have answered). */
+	error: Problem | null,
+};
+
+/**  The answer to a bulk change: 200 even when some tickets failed; read `failed`. */
+export type BulkResult = {
+	updated: number,
+	failed: number,
+	/**  In the order of `ticket_ids`. */
+	results: BulkOutcome[],
 };
 
 /**
@@ -194,6 +231,8 @@ export type ErrorKind =
 "storage" | 
 /**  The screen could not be captured. */
 "screenshot";
+
+export type EventKind = "created" | "status_changed" | "priority_changed" | "category_changed" | "assignee_changed" | "related_article_changed" | "resolution_marked";
 
 /**  One problem with one input field, as the API reports it in `errors[]`. */
 export type FieldError = {
@@ -276,11 +315,67 @@ export type OutboxItem = {
 	created_at: number,
 };
 
-export type OutboxKind = "create_ticket" | "post_message" | "set_status";
+export type OutboxKind = "create_ticket" | "post_message" | 
+/**  A requester's close or reopen. */
+"set_status" | 
+/**  A staff change: status, priority, category, assignee, related article. */
+"update_ticket" | "mark_resolution";
 
 export type OutboxState = "queued" | "sending" | "sent" | "failed";
 
 export type Priority = "LOW" | "MEDIUM" | "HIGH" | "URGENT";
+
+/**  RFC 9457 problem details: every error answer of the API has this shape. */
+export type Problem = {
+	type: string,
+	title: string,
+	status: number,
+	detail: string,
+	errors?: FieldError[],
+	/**  With a 409 for an illegal status move: the statuses the ticket may move to. */
+	allowed?: Status[] | null,
+};
+
+/**  `GET /api/v1/queue/counts`: how many tickets each view holds for the caller. */
+export type QueueCounts = {
+	mine: number,
+	unassigned: number,
+	urgent_high: number,
+	waiting_for_user: number,
+	on_hold: number,
+	all_open: number,
+	resolved: number,
+};
+
+/**  What the queue shows. Every condition narrows the list (the view's too). */
+export type QueueFilter = {
+	view?: QueueView | null,
+	/**  Empty: any status. */
+	statuses?: Status[],
+	/**  Empty: any priority. */
+	priorities?: Priority[],
+	category?: string | null,
+	assignee?: AssigneeFilter | null,
+	requester?: string | null,
+	created_after?: string | null,
+	created_before?: string | null,
+	/**
+	 *  Matched, ignoring case, against the number, subject, description and the
+	 *  messages this user can see.
+	 */
+	text?: string | null,
+	sort?: TicketSort,
+	limit?: number | null,
+};
+
+/**  A named queue of the staff workspace. Each is a fixed filter over the tickets. */
+export type QueueView = 
+/**  Open tickets assigned to the caller. */
+"mine" | 
+/**  Open tickets with no assignee. */
+"unassigned" | 
+/**  Open tickets of priority URGENT or HIGH. */
+"urgent_high" | "waiting_for_user" | "on_hold" | "all_open" | "resolved";
 
 /**  A file copied into the client's data dir, so it survives the original moving. */
 export type QueuedFile = {
@@ -313,6 +408,12 @@ export type Settings = {
 	remember_me?: boolean,
 	/**  No notification for status changes (replies always notify). */
 	mute_status_notifications?: boolean,
+	/**  Staff: no notification for a newly filed ticket. */
+	mute_new_ticket_notifications?: boolean,
+	/**  Staff: no notification when someone else assigns a ticket to me. */
+	mute_assignment_notifications?: boolean,
+	/**  Staff: no notification for a requester's reply on a ticket assigned to me. */
+	mute_requester_reply_notifications?: boolean,
 	/**  The global shortcut that captures the screen and opens a new ticket. */
 	shortcut?: string,
 	/**  Prefilled on the sign-in screen. */
@@ -330,6 +431,15 @@ export type Shot = {
 	preview: string,
 	preview_width: number,
 	preview_height: number,
+};
+
+/**  A ticket as staff work on it. */
+export type StaffTicket = {
+	detail: LocalTicketDetail,
+	/**  The statuses it may move to now: the only ones offered. */
+	next_statuses: Status[],
+	/**  Every change, oldest first, as far as this device knows. */
+	timeline: TicketEvent[],
 };
 
 /**  Where a ticket is in its life. The legal moves are exactly those of the v1 contract. */
@@ -373,6 +483,19 @@ export type Ticket = {
 	attachment_count: number,
 };
 
+/**  A staff change to one ticket (or, in bulk, to many). Absent fields stay as they are. */
+export type TicketChange = {
+	status?: Status | null,
+	priority?: Priority | null,
+	category?: string | null,
+	/**  Assign to this person (their name is shown until the server confirms). */
+	assignee?: UserRef | null,
+	/**  Take the assignee off; wins over `assignee`. */
+	unassign?: boolean,
+	/**  A new related help article; an empty text removes it. */
+	related_article?: string | null,
+};
+
 /**  The dashboard's counts. */
 export type TicketCounts = {
 	total: number,
@@ -385,6 +508,15 @@ export type TicketCounts = {
 	closed: number,
 };
 
+/**  One line of a ticket's timeline: who changed what, from what to what, when. */
+export type TicketEvent = {
+	kind: EventKind,
+	actor: Author | null,
+	from: string | null,
+	to: string | null,
+	created_at: string,
+};
+
 export type TicketQuery = {
 	/**  Empty: every status. */
 	statuses: Status[],
@@ -392,6 +524,8 @@ export type TicketQuery = {
 	/**  Matched against number, subject and description. */
 	text: string | null,
 };
+
+export type TicketSort = "updated_desc" | "created_desc" | "priority_desc";
 
 export type User = {
 	id: string,

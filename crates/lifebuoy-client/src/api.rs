@@ -6,6 +6,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use futures::StreamExt;
+use lifebuoy_domain::staff::{BulkResult, BulkUpdate, UserList};
 use lifebuoy_domain::wire::{
     Attachment, CreateMessage, CreateTicket, LoginRequest, LoginResponse, Message, Problem,
     SyncPage, Ticket, TicketDetail, TicketPage, UpdateTicket, User,
@@ -144,6 +145,30 @@ impl Api {
                 .json(body),
         )
         .await
+    }
+
+    /// Marks a public message as the resolution; the answer is the ticket now.
+    pub async fn mark_resolution(&self, ticket: &str, message: &str, key: &str) -> Result<Ticket> {
+        let req = self.request(
+            Method::POST,
+            &format!("/api/v1/tickets/{ticket}/messages/{message}/resolution"),
+        );
+        self.json(Self::with_key(req, Some(key))).await
+    }
+
+    /// One change to many tickets, each applied (or refused) on its own.
+    pub async fn bulk_update(&self, body: &BulkUpdate) -> Result<BulkResult> {
+        self.json(
+            self.request(Method::POST, "/api/v1/tickets/bulk")
+                .json(body),
+        )
+        .await
+    }
+
+    /// Users as staff see them; `query` as `GET /api/v1/users` takes it (`role`, `active`).
+    pub async fn users(&self, query: &[(&str, &str)]) -> Result<UserList> {
+        self.json(self.request(Method::GET, "/api/v1/users").query(query))
+            .await
     }
 
     pub async fn sync(&self, since: Option<&str>, limit: u32) -> Result<SyncPage> {

@@ -376,7 +376,7 @@ impl Client {
         })
     }
 
-    fn ticket_key(&self, reference: &str) -> Result<String> {
+    pub(crate) fn ticket_key(&self, reference: &str) -> Result<String> {
         self.store()?
             .resolve_ticket(reference)?
             .ok_or_else(|| ClientError::NotFound(format!("ticket {reference}")))
@@ -410,21 +410,23 @@ impl Client {
 
     /// Replies on a ticket (even one still waiting to be sent); returns the message key.
     pub fn reply(&self, reference: &str, body: &str, files: &[PathBuf]) -> Result<String> {
-        self.queue_reply(reference, body, files, false)
+        self.queue_reply(reference, body, files, false, false)
     }
 
     /// Sends the reply drafted on a ticket, with the draft's files; the draft is gone
     /// once the reply is queued.
     pub fn reply_from_draft(&self, reference: &str, body: &str) -> Result<String> {
-        self.queue_reply(reference, body, &[], true)
+        self.queue_reply(reference, body, &[], true, false)
     }
 
-    fn queue_reply(
+    /// A reply, or (`internal`) a staff note that requesters never see.
+    pub(crate) fn queue_reply(
         &self,
         reference: &str,
         body: &str,
         paths: &[PathBuf],
         from_draft: bool,
+        internal: bool,
     ) -> Result<String> {
         let body = validation::body(body).map_err(|e| ClientError::Invalid(e.message))?;
         let key = self.ticket_key(reference)?;
@@ -439,11 +441,15 @@ impl Client {
             ticket_id,
             author: self.me_as_author(),
             body: body.clone(),
-            internal: false,
+            internal,
             attachments: Vec::new(),
             created_at: Utc::now(),
         };
-        let payload = serde_json::json!({ "body": body });
+        let payload = if internal {
+            serde_json::json!({ "body": body, "internal": true })
+        } else {
+            serde_json::json!({ "body": body })
+        };
         let (message_key, _) =
             self.store()?
                 .queue_message(&key, &placeholder, &payload, &files, draft.as_deref())?;
@@ -478,6 +484,12 @@ impl Client {
         self.inner.wake_outbox.notify_one();
         self.emit(ClientEvent::StoreChanged);
         Ok(())
+    }
+
+    /// New work is in the outbox: send it, and let views re-read the store.
+    pub(crate) fn wake_outbox(&self) {
+        self.inner.wake_outbox.notify_one();
+        self.emit(ClientEvent::StoreChanged);
     }
 
     /// Stops the background work started by `run`.

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use lifebuoy_domain::wire::{ChangeKind, EventKind, Message, Ticket, TicketEvent};
-use lifebuoy_domain::Status;
+use lifebuoy_domain::{Role, Status};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -235,14 +235,30 @@ fn excerpt(body: &str) -> String {
     s
 }
 
+/// Who is listening: what counts as news depends on the role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Viewer {
+    pub id: Uuid,
+    pub staff: bool,
+}
+
 /// What, of a change, the user should hear about. Nothing for their own doing.
-pub fn announce(seen: &Seen<'_>, me: Uuid) -> Option<ClientEvent> {
+///
+/// A requester hears of replies, status changes and assignment on their tickets. Staff
+/// see every ticket, so they hear only what is theirs to act on: a new ticket, a ticket
+/// assigned to them by someone else, and a requester's reply on a ticket assigned to them.
+pub fn announce(seen: &Seen<'_>, viewer: Viewer) -> Option<ClientEvent> {
     let t = seen.ticket;
+    let me = viewer.id;
     let key = t.id.to_string();
+    let mine = t.assignee.as_ref().is_some_and(|a| a.id == me);
     match seen.kind {
         ChangeKind::MessageCreated => {
             let m = seen.message?;
             if m.author.id == me || m.internal {
+                return None;
+            }
+            if viewer.staff && (m.author.role != Role::Requester || !mine) {
                 return None;
             }
             Some(ClientEvent::NewReply {
@@ -266,19 +282,21 @@ pub fn announce(seen: &Seen<'_>, me: Uuid) -> Option<ClientEvent> {
                 return None;
             }
             match e.kind {
-                EventKind::StatusChanged => Some(ClientEvent::StatusChanged {
+                EventKind::StatusChanged if !viewer.staff => Some(ClientEvent::StatusChanged {
                     ticket_key: key,
                     number: t.number.clone(),
                     subject: t.subject.clone(),
                     from: e.from.as_deref()?.parse().ok()?,
                     to: e.to.as_deref()?.parse().ok()?,
                 }),
-                EventKind::AssigneeChanged => Some(ClientEvent::TicketAssigned {
-                    ticket_key: key,
-                    number: t.number.clone(),
-                    subject: t.subject.clone(),
-                    assignee: e.to.clone(),
-                }),
+                EventKind::AssigneeChanged if !viewer.staff || mine => {
+                    Some(ClientEvent::TicketAssigned {
+                        ticket_key: key,
+                        number: t.number.clone(),
+                        subject: t.subject.clone(),
+                        assignee: e.to.clone(),
+                    })
+                }
                 _ => None,
             }
         }
@@ -405,6 +423,181 @@ mod tests {
                 assert_eq!(excerpt, "four");
             }
             other => panic!("{other:?}"),
+        }
+    }
+
+    mod staff_news {
+        use super::*;
+        use chrono::Utc;
+        use lifebuoy_domain::wire::{Author, UserRef};
+        use lifebuoy_domain::{Priority, Role};
+
+        const AGENT: Uuid = Uuid::from_u128(1);
+        const OTHER_AGENT: Uuid = Uuid::from_u128(2);
+        const REQUESTER: Uuid = Uuid::from_u128(3);
+
+        fn staff() -> Viewer {
+            Viewer {
+                id: AGENT,
+                staff: true,
+            }
+        }
+
+        fn ticket(assignee: Option<Uuid>) -> Ticket {
+            Ticket {
+                id: Uuid::from_u128(9),
+                number: "LB-000009".into(),
+                subject: "VPN".into(),
+                description: "d".into(),
+                status: Status::InProgress,
+                priority: Priority::Medium,
+                category: "general".into(),
+                requester: UserRef {
+                    id: REQUESTER,
+                    name: "Fran".into(),
+                },
+                assignee: assignee.map(|id| UserRef {
+                    id,
+                    name: "Someone".into(),
+                }),
+                context: serde_json::json!({}),
+                system_info: serde_json::json!({}),
+                related_article_id: None,
+                created_at: Utc::now(),
+                updated_at: Utc::now(),
+                first_response_at: None,
+                resolved_at: None,
+                closed_at: None,
+                resolution_message_id: None,
+                message_count: 0,
+                attachment_count: 0,
+            }
+        }
+
+        fn author(id: Uuid, role: Role) -> Author {
+            Author {
+                id,
+                name: format!("{role}"),
+                role,
+            }
+        }
+
+        fn message(t: &Ticket, by: Author, internal: bool) -> Message {
+            Message {
+                id: Uuid::from_u128(77),
+                ticket_id: t.id,
+                author: by,
+                body: "hello".into(),
+                internal,
+                attachments: Vec::new(),
+                created_at: Utc::now(),
+            }
+        }
+
+        fn said(t: &Ticket, m: &Message, viewer: Viewer) -> Option<ClientEvent> {
+            announce(
+                &Seen {
+                    kind: ChangeKind::MessageCreated,
+                    ticket: t,
+                    message: Some(m),
+                    event: None,
+                },
+                viewer,
+            )
+        }
+
+        fn assigned(t: &Ticket, by: Uuid) -> Option<ClientEvent> {
+            let event = TicketEvent {
+                kind: EventKind::AssigneeChanged,
+                actor: Some(author(by, Role::Agent)),
+                from: None,
+                to: Some("Someone".into()),
+                created_at: Utc::now(),
+            };
+            announce(
+                &Seen {
+                    kind: ChangeKind::TicketUpdated,
+                    ticket: t,
+                    message: None,
+                    event: Some(&event),
+                },
+                staff(),
+            )
+        }
+
+        #[test]
+        fn staff_hear_of_new_tickets_but_not_their_own() {
+            let t = ticket(None);
+            let created = |viewer| {
+                announce(
+                    &Seen {
+                        kind: ChangeKind::TicketCreated,
+                        ticket: &t,
+                        message: None,
+                        event: None,
+                    },
+                    viewer,
+                )
+            };
+            assert!(matches!(
+                created(staff()),
+                Some(ClientEvent::NewTicket { .. })
+            ));
+            let filed_myself = Viewer {
+                id: REQUESTER,
+                staff: true,
+            };
+            assert_eq!(created(filed_myself), None);
+        }
+
+        #[test]
+        fn staff_hear_of_a_requesters_reply_only_on_their_own_tickets() {
+            let mine = ticket(Some(AGENT));
+            let theirs = ticket(Some(OTHER_AGENT));
+            let unassigned = ticket(None);
+            let from_requester = |t: &Ticket| message(t, author(REQUESTER, Role::Requester), false);
+            assert!(matches!(
+                said(&mine, &from_requester(&mine), staff()),
+                Some(ClientEvent::NewReply { .. })
+            ));
+            assert_eq!(said(&theirs, &from_requester(&theirs), staff()), None);
+            assert_eq!(
+                said(&unassigned, &from_requester(&unassigned), staff()),
+                None
+            );
+            let colleague = message(&mine, author(OTHER_AGENT, Role::Agent), false);
+            assert_eq!(
+                said(&mine, &colleague, staff()),
+                None,
+                "a colleague's reply"
+            );
+            let note = message(&mine, author(OTHER_AGENT, Role::Agent), true);
+            assert_eq!(said(&mine, &note, staff()), None);
+            let own = message(&mine, author(AGENT, Role::Agent), false);
+            assert_eq!(said(&mine, &own, staff()), None, "my own reply");
+            let requester = Viewer {
+                id: REQUESTER,
+                staff: false,
+            };
+            assert!(
+                said(&theirs, &colleague, requester).is_some(),
+                "requesters still hear every reply"
+            );
+        }
+
+        #[test]
+        fn staff_hear_of_assignment_to_them_by_someone_else_only() {
+            assert!(matches!(
+                assigned(&ticket(Some(AGENT)), OTHER_AGENT),
+                Some(ClientEvent::TicketAssigned { .. })
+            ));
+            assert_eq!(
+                assigned(&ticket(Some(AGENT)), AGENT),
+                None,
+                "took it myself"
+            );
+            assert_eq!(assigned(&ticket(Some(OTHER_AGENT)), OTHER_AGENT), None);
+            assert_eq!(assigned(&ticket(None), OTHER_AGENT), None, "unassigned");
         }
     }
 

@@ -13,6 +13,7 @@ pub mod error;
 pub mod events;
 pub mod paths;
 pub mod sse;
+mod staff;
 pub mod store;
 mod sync;
 pub mod system_info;
@@ -22,8 +23,10 @@ mod worker;
 pub use client::{Client, ClientOptions, NewTicket};
 pub use error::{ClientError, Result};
 pub use events::{Announcement, AnnouncementKind, ClientEvent, Connectivity};
+pub use staff::TicketChange;
 pub use store::{
-    Draft, LocalMessage, LocalTicket, LocalTicketDetail, OutboxItem, OutboxState, TicketFilter,
+    AssigneeFilter, Draft, LocalMessage, LocalTicket, LocalTicketDetail, OutboxItem, OutboxKind,
+    OutboxState, QueueFilter, TicketFilter,
 };
 pub use sync::SyncReport;
 pub use worker::FlushReport;

@@ -10,7 +10,7 @@ use lifebuoy_domain::wire::{LiveChange, SyncPage};
 
 use crate::client::Client;
 use crate::error::{ClientError, Result};
-use crate::events::{announce, ClientEvent, Coalescer, Connectivity, Seen};
+use crate::events::{announce, ClientEvent, Coalescer, Connectivity, Seen, Viewer};
 use crate::sse::SseParser;
 
 const PAGE: u32 = 500;
@@ -29,7 +29,7 @@ pub struct SyncReport {
 
 /// The events to announce for a feed page (snapshot pages announce nothing: that is
 /// history, not news).
-fn page_events(page: &SyncPage, me: uuid::Uuid) -> Vec<ClientEvent> {
+fn page_events(page: &SyncPage, viewer: Viewer) -> Vec<ClientEvent> {
     let tickets: HashMap<_, _> = page.tickets.iter().map(|t| (t.id, t)).collect();
     let messages: HashMap<_, _> = page.messages.iter().map(|m| (m.id, m)).collect();
     page.changes
@@ -42,12 +42,19 @@ fn page_events(page: &SyncPage, me: uuid::Uuid) -> Vec<ClientEvent> {
                 message: c.message_id.and_then(|id| messages.get(&id).copied()),
                 event: c.event.as_ref(),
             };
-            announce(&seen, me)
+            announce(&seen, viewer)
         })
         .collect()
 }
 
 impl Client {
+    fn viewer(&self) -> Viewer {
+        Viewer {
+            id: self.inner.user.id,
+            staff: self.inner.user.role.is_staff(),
+        }
+    }
+
     fn cursor(&self) -> Result<Option<String>> {
         self.store()?.meta("cursor")
     }
@@ -76,7 +83,7 @@ impl Client {
             report.pages += 1;
             report.tickets += applied.tickets;
             report.messages += applied.messages;
-            let news = page_events(&page, self.inner.user.id);
+            let news = page_events(&page, self.viewer());
             for e in coalescer.push(news, Instant::now()) {
                 self.emit(e);
             }
@@ -137,7 +144,7 @@ impl Client {
                     message: change.message.as_ref(),
                     event: change.event.as_ref(),
                 };
-                news.extend(announce(&seen, self.inner.user.id));
+                news.extend(announce(&seen, self.viewer()));
                 self.emit(ClientEvent::StoreChanged);
             }
             for e in coalescer.push(news, Instant::now()) {

@@ -12,6 +12,7 @@ use crate::api::Progress;
 use crate::client::Client;
 use crate::error::{ClientError, Result};
 use crate::events::{ClientEvent, Connectivity};
+use crate::staff::TicketChange;
 use crate::store::{now_ms, OutboxKind, OutboxState, PendingOp};
 
 const MAX_BACKOFF: Duration = Duration::from_secs(5 * 60);
@@ -36,6 +37,13 @@ pub fn backoff(attempts: i64) -> Duration {
     let _ = getrandom::fill(&mut byte);
     let factor = 0.5 + f64::from(byte[0]) / 255.0;
     base.mul_f64(factor)
+}
+
+fn is_change(kind: OutboxKind) -> bool {
+    matches!(
+        kind,
+        OutboxKind::SetStatus | OutboxKind::UpdateTicket | OutboxKind::MarkResolution
+    )
 }
 
 impl Client {
@@ -79,6 +87,13 @@ impl Client {
                 Err(e) => {
                     let reason = e.to_string();
                     self.store()?.fail(op.id, op.attempts + 1, &reason)?;
+                    if is_change(op.kind) {
+                        // The change was shown before it was sent: show the server's
+                        // state again now that it was refused.
+                        if let Err(e) = self.refresh_ticket(&op.ticket_key).await {
+                            tracing::info!(error = %e, "could not re-read a refused ticket");
+                        }
+                    }
                     report.failed += 1;
                     self.emit(ClientEvent::OutboxItemFailed {
                         id: op.id,
@@ -137,7 +152,29 @@ impl Client {
                 let body: UpdateTicket = serde_json::from_value(op.payload.clone())?;
                 let ticket = self.server_id(&op.ticket_key)?;
                 let updated = self.inner.api.update_ticket(&ticket, &body).await?;
-                self.store()?.complete_status(&op, &updated)?;
+                self.store()?.complete_change(&op, &updated)?;
+            }
+            OutboxKind::UpdateTicket => {
+                let change: TicketChange = serde_json::from_value(op.payload.clone())?;
+                let ticket = self.server_id(&op.ticket_key)?;
+                let updated = self
+                    .inner
+                    .api
+                    .update_ticket(&ticket, &change.to_wire())
+                    .await?;
+                self.store()?.complete_change(&op, &updated)?;
+            }
+            OutboxKind::MarkResolution => {
+                let message = op.payload["message_id"]
+                    .as_str()
+                    .ok_or_else(|| ClientError::Data("a resolution without a message".into()))?;
+                let ticket = self.server_id(&op.ticket_key)?;
+                let updated = self
+                    .inner
+                    .api
+                    .mark_resolution(&ticket, message, &op.key)
+                    .await?;
+                self.store()?.complete_change(&op, &updated)?;
             }
         }
         // Files copied for this entry are no longer needed once the server has them.

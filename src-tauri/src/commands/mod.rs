@@ -5,5 +5,6 @@ pub mod compose;
 pub mod outbox;
 pub mod session;
 pub mod settings;
+pub mod staff;
 pub mod system;
 pub mod tickets;

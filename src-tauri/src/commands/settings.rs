@@ -1,4 +1,4 @@
-//! The settings screen: notification muting and the global shortcut.
+//! The settings screen: notification muting (per kind) and the global shortcut.
 
 use tauri::{AppHandle, State};
 
@@ -29,6 +29,9 @@ pub fn save_settings(
     }
     state.update_settings(|s| {
         s.mute_status_notifications = settings.mute_status_notifications;
+        s.mute_new_ticket_notifications = settings.mute_new_ticket_notifications;
+        s.mute_assignment_notifications = settings.mute_assignment_notifications;
+        s.mute_requester_reply_notifications = settings.mute_requester_reply_notifications;
         s.shortcut = settings.shortcut.clone();
         s.remember_me = settings.remember_me;
     })

@@ -83,7 +83,7 @@ export function AppShell({ user, connectivity, route, onSignedOut, children }: P
         </span>
       </header>
       <nav className="app-nav" aria-label="Main">
-        {navButton("nav-tickets", "tickets", "Tickets")}
+        {navButton("nav-tickets", "tickets", user.role === "requester" ? "Tickets" : "Queue")}
         {navButton(
           "nav-outbox",
           "outbox",

@@ -1,17 +1,15 @@
 import type { LocalTicket } from "../bindings";
 import { CATEGORY_NONE, ticketNumber } from "../format";
 import { PriorityBadge, StatusBadge } from "./Badges";
+import { parseArticle, safeHref } from "./staff/labels";
 import { Time } from "./Time";
 
-/** Only web addresses become links; anything else is shown as a reference to quote. */
-function articleHref(id: string): string | null {
-  return /^https?:\/\//i.test(id) ? id : null;
-}
 
 export function TicketSidebar({ ticket, now }: { ticket: LocalTicket; now: number }) {
   const t = ticket.ticket;
-  const article = t.related_article_id;
-  const href = article ? articleHref(article) : null;
+  const article = parseArticle(t.related_article_id);
+  // Only web addresses become links; anything else is shown as a reference to quote.
+  const href = article ? safeHref(article.url) : null;
   return (
     <aside className="ticket-sidebar" aria-label="Ticket details">
       <dl>
@@ -43,10 +41,10 @@ export function TicketSidebar({ ticket, now }: { ticket: LocalTicket; now: numbe
           Related help article:{" "}
           {href ? (
             <a href={href} target="_blank" rel="noreferrer noopener">
-              {href}
+              {article.title || href}
             </a>
           ) : (
-            <span>{article}</span>
+            <span>{article.title || article.url}</span>
           )}
         </p>
       )}

@@ -12,8 +12,10 @@ import { useToast } from "../state/toasts";
 
 const KIND_LABELS: Record<OutboxKind, string> = {
   create_ticket: "New ticket",
-  post_message: "Reply",
+  post_message: "Reply or note",
   set_status: "Status change",
+  update_ticket: "Ticket change",
+  mark_resolution: "Resolution",
 };
 
 export function Outbox() {

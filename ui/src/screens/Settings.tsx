@@ -8,9 +8,34 @@ import { useToast } from "../state/toasts";
  * Settings are read once when the screen opens, not on store changes: nothing else
  * changes them, and a re-read would throw away what the user is editing.
  */
-export function SettingsScreen() {
+/** The per-kind switches staff have for their notifications. */
+type StaffMute =
+  | "mute_new_ticket_notifications"
+  | "mute_assignment_notifications"
+  | "mute_requester_reply_notifications";
+
+const STAFF_MUTES: { key: StaffMute; label: string }[] = [
+  { key: "mute_new_ticket_notifications", label: "Mute notifications about new tickets" },
+  {
+    key: "mute_assignment_notifications",
+    label: "Mute notifications when someone assigns a ticket to me",
+  },
+  {
+    key: "mute_requester_reply_notifications",
+    label: "Mute notifications about requesters' replies on my tickets",
+  },
+];
+
+const NO_STAFF_MUTES: Record<StaffMute, boolean> = {
+  mute_new_ticket_notifications: false,
+  mute_assignment_notifications: false,
+  mute_requester_reply_notifications: false,
+};
+
+export function SettingsScreen({ staff = false }: { staff?: boolean }) {
   const [loaded, setLoaded] = useState<Settings | null>(null);
   const [mute, setMute] = useState(false);
+  const [staffMutes, setStaffMutes] = useState(NO_STAFF_MUTES);
   const [shortcut, setShortcut] = useState("");
   const [remember, setRemember] = useState(true);
   const [error, setError] = useState<string | null>(null);
@@ -20,6 +45,11 @@ export function SettingsScreen() {
   function show(s: Settings) {
     setLoaded(s);
     setMute(s.mute_status_notifications ?? false);
+    setStaffMutes({
+      mute_new_ticket_notifications: s.mute_new_ticket_notifications ?? false,
+      mute_assignment_notifications: s.mute_assignment_notifications ?? false,
+      mute_requester_reply_notifications: s.mute_requester_reply_notifications ?? false,
+    });
     setShortcut(s.shortcut ?? "");
     setRemember(s.remember_me ?? true);
   }
@@ -48,6 +78,7 @@ export function SettingsScreen() {
       show(
         await api.saveSettings({
           ...loaded,
+          ...staffMutes,
           mute_status_notifications: mute,
           shortcut: shortcut.trim(),
           remember_me: remember,
@@ -78,6 +109,18 @@ export function SettingsScreen() {
           />
           Mute notifications about status changes (replies still notify)
         </label>
+        {staff &&
+          STAFF_MUTES.map(({ key, label }) => (
+            <label key={key} className="check">
+              <input
+                type="checkbox"
+                name={key}
+                checked={staffMutes[key]}
+                onChange={(e) => { setStaffMutes({ ...staffMutes, [key]: e.target.checked }); }}
+              />
+              {label}
+            </label>
+          ))}
         <div className="field">
           <label htmlFor="shortcut">Screenshot shortcut</label>
           <input

@@ -3,7 +3,9 @@
 
 mod drafts;
 mod outbox;
+mod queue;
 mod tickets;
+mod timeline;
 
 use std::path::Path;
 use std::time::Duration;
@@ -13,6 +15,7 @@ use rusqlite::{Connection, OptionalExtension};
 pub use drafts::Draft;
 pub(crate) use outbox::PendingOp;
 pub use outbox::{OutboxItem, OutboxKind, OutboxState, QueuedFile};
+pub use queue::{AssigneeFilter, QueueFilter};
 pub use tickets::{Applied, LocalMessage, LocalTicket, LocalTicketDetail, TicketFilter};
 
 use crate::error::Result;
@@ -23,6 +26,8 @@ const MIGRATIONS: &[&str] = &[
     // Completing a sent reply finds its placeholder by outbox id: without this, each of
     // 1,000 queued replies scanned every cached message.
     "CREATE INDEX messages_outbox ON messages(outbox_id);",
+    // The staff queue filters and sorts in SQL, so the fields it needs get columns.
+    include_str!("staff.sql"),
 ];
 
 pub struct LocalStore {

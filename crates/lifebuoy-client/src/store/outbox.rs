@@ -7,9 +7,10 @@ use lifebuoy_domain::Status;
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use super::tickets::{insert_message, upsert_ticket};
+use super::tickets::{insert_message, read_ticket, upsert_ticket, write_ticket};
 use super::{now_ms, LocalStore};
 use crate::error::{ClientError, Result};
+use crate::staff::TicketChange;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -44,7 +45,11 @@ impl OutboxState {
 pub enum OutboxKind {
     CreateTicket,
     PostMessage,
+    /// A requester's close or reopen.
     SetStatus,
+    /// A staff change: status, priority, category, assignee, related article.
+    UpdateTicket,
+    MarkResolution,
 }
 
 impl OutboxKind {
@@ -53,15 +58,71 @@ impl OutboxKind {
             OutboxKind::CreateTicket => "create_ticket",
             OutboxKind::PostMessage => "post_message",
             OutboxKind::SetStatus => "set_status",
+            OutboxKind::UpdateTicket => "update_ticket",
+            OutboxKind::MarkResolution => "mark_resolution",
         }
     }
 
     fn parse(s: &str) -> Result<Self> {
-        [Self::CreateTicket, Self::PostMessage, Self::SetStatus]
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| ClientError::Data(format!("unknown outbox kind `{s}`")))
+        [
+            Self::CreateTicket,
+            Self::PostMessage,
+            Self::SetStatus,
+            Self::UpdateTicket,
+            Self::MarkResolution,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+        .ok_or_else(|| ClientError::Data(format!("unknown outbox kind `{s}`")))
     }
+}
+
+/// Shows a queued change on a cached ticket.
+fn apply_payload(kind: OutboxKind, payload: &serde_json::Value, ticket: &mut Ticket) {
+    match kind {
+        OutboxKind::SetStatus => {
+            if let Ok(status) = serde_json::from_value(payload["status"].clone()) {
+                ticket.status = status;
+            }
+        }
+        OutboxKind::UpdateTicket => {
+            if let Ok(change) = serde_json::from_value::<TicketChange>(payload.clone()) {
+                change.apply_to(ticket);
+            }
+        }
+        OutboxKind::MarkResolution => {
+            if let Ok(id) = serde_json::from_value(payload["message_id"].clone()) {
+                ticket.resolution_message_id = Some(id);
+                ticket.status = Status::Resolved;
+            }
+        }
+        OutboxKind::CreateTicket | OutboxKind::PostMessage => {}
+    }
+}
+
+/// Puts the ticket changes still waiting in the outbox back on top of a ticket that
+/// sync has just rewritten.
+pub(super) fn reapply_pending(tx: &rusqlite::Transaction<'_>, ticket_key: &str) -> Result<()> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT kind, payload FROM outbox WHERE ticket_key = ?1 AND state IN ('queued', 'sending') \
+         AND kind IN ('set_status', 'update_ticket', 'mark_resolution') ORDER BY id",
+    )?;
+    let rows = stmt.query_map([ticket_key], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut pending = Vec::new();
+    for row in rows {
+        let (kind, payload) = row?;
+        pending.push((OutboxKind::parse(&kind)?, serde_json::from_str(&payload)?));
+    }
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let mut ticket = read_ticket(tx, ticket_key)?;
+    for (kind, payload) in &pending {
+        apply_payload(*kind, payload, &mut ticket);
+    }
+    write_ticket(tx, ticket_key, &ticket)
 }
 
 /// A file copied into the client's data dir, so it survives the original moving.
@@ -126,10 +187,18 @@ fn new_key() -> String {
 }
 
 fn summary(kind: OutboxKind, payload: &serde_json::Value) -> String {
+    let described;
     let text = match kind {
         OutboxKind::CreateTicket => payload["subject"].as_str().unwrap_or(""),
         OutboxKind::PostMessage => payload["body"].as_str().unwrap_or(""),
         OutboxKind::SetStatus => payload["status"].as_str().unwrap_or(""),
+        OutboxKind::UpdateTicket => {
+            described = serde_json::from_value::<TicketChange>(payload.clone())
+                .map(|c| c.describe())
+                .unwrap_or_default();
+            &described
+        }
+        OutboxKind::MarkResolution => "Mark the resolution",
     };
     let line = text.lines().next().unwrap_or("");
     let mut short: String = line.chars().take(80).collect();
@@ -174,14 +243,17 @@ impl LocalStore {
         let tx = self.conn.transaction()?;
         forget_draft(&tx, draft)?;
         tx.execute(
-            "INSERT INTO tickets (key, updated_at, status, priority, json, pending) \
-             VALUES (?1, ?2, ?3, ?4, ?5, 1)",
+            "INSERT INTO tickets (key, updated_at, status, priority, json, pending, \
+             created_at, category, requester_id, requester_activity_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, 1, ?2, ?6, ?7, ?2)",
             params![
                 key,
                 placeholder.updated_at.timestamp_millis(),
                 placeholder.status.as_str(),
                 placeholder.priority.as_str(),
-                serde_json::to_string(placeholder)?
+                serde_json::to_string(placeholder)?,
+                placeholder.category,
+                placeholder.requester.id.to_string(),
             ],
         )?;
         let id = Self::queue(&tx, OutboxKind::CreateTicket, &key, payload, files)?;
@@ -218,20 +290,23 @@ impl LocalStore {
 
     /// Queues a close or reopen, and shows it at once.
     pub(crate) fn queue_status(&mut self, ticket_key: &str, status: Status) -> Result<i64> {
-        let tx = self.conn.transaction()?;
-        let json: String = tx.query_row(
-            "SELECT json FROM tickets WHERE key = ?1",
-            [ticket_key],
-            |r| r.get(0),
-        )?;
-        let mut ticket: Ticket = serde_json::from_str(&json)?;
-        ticket.status = status;
-        tx.execute(
-            "UPDATE tickets SET status = ?2, json = ?3 WHERE key = ?1",
-            params![ticket_key, status.as_str(), serde_json::to_string(&ticket)?],
-        )?;
         let payload = serde_json::json!({ "status": status });
-        let id = Self::queue(&tx, OutboxKind::SetStatus, ticket_key, &payload, &[])?;
+        self.queue_change(ticket_key, OutboxKind::SetStatus, &payload)
+    }
+
+    /// Queues a change to a ticket and shows it at once (until sync brings the
+    /// server's state, which then includes it).
+    pub(crate) fn queue_change(
+        &mut self,
+        ticket_key: &str,
+        kind: OutboxKind,
+        payload: &serde_json::Value,
+    ) -> Result<i64> {
+        let tx = self.conn.transaction()?;
+        let mut ticket = read_ticket(&tx, ticket_key)?;
+        apply_payload(kind, payload, &mut ticket);
+        write_ticket(&tx, ticket_key, &ticket)?;
+        let id = Self::queue(&tx, kind, ticket_key, payload, &[])?;
         tx.commit()?;
         Ok(id)
     }
@@ -429,10 +504,11 @@ impl LocalStore {
         Ok(())
     }
 
-    pub(crate) fn complete_status(&mut self, op: &PendingOp, ticket: &Ticket) -> Result<()> {
+    /// A ticket change reached the server: its answer is the ticket's state now.
+    pub(crate) fn complete_change(&mut self, op: &PendingOp, ticket: &Ticket) -> Result<()> {
         let tx = self.conn.transaction()?;
-        upsert_ticket(&tx, ticket)?;
         mark_sent(&tx, op.id)?;
+        upsert_ticket(&tx, ticket)?;
         tx.commit()?;
         Ok(())
     }
@@ -482,9 +558,9 @@ impl LocalStore {
                     .map_err(|e| ClientError::Invalid(e.message))?
                     .into();
             }
-            OutboxKind::SetStatus => {
+            OutboxKind::SetStatus | OutboxKind::UpdateTicket | OutboxKind::MarkResolution => {
                 return Err(ClientError::Invalid(
-                    "a status change has no text to edit".into(),
+                    "a change to a ticket has no text to edit".into(),
                 ))
             }
         }

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use lifebuoy_domain::wire::{Attachment, LiveChange, Message, SyncPage, Ticket};
-use lifebuoy_domain::{parse_ticket_number, ticket_number, Priority, Status};
+use lifebuoy_domain::{parse_ticket_number, ticket_number, Priority, Role, Status};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
@@ -58,27 +58,62 @@ pub struct Applied {
     pub messages: usize,
 }
 
-fn ms(t: DateTime<Utc>) -> i64 {
+pub(super) fn ms(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }
 
 pub(super) fn upsert_ticket(tx: &Transaction<'_>, t: &Ticket) -> Result<()> {
     let id = t.id.to_string();
     tx.execute(
-        "INSERT INTO tickets (key, server_id, updated_at, status, priority, json, pending) \
-         VALUES (?1, ?1, ?2, ?3, ?4, ?5, 0) \
+        "INSERT INTO tickets (key, server_id, updated_at, status, priority, json, pending, \
+         created_at, category, assignee_id, requester_id, requester_activity_at) \
+         VALUES (?1, ?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?8, ?9, ?6) \
          ON CONFLICT(key) DO UPDATE SET updated_at = excluded.updated_at, status = excluded.status, \
-         priority = excluded.priority, json = excluded.json, pending = 0 \
+         priority = excluded.priority, json = excluded.json, pending = 0, \
+         created_at = excluded.created_at, category = excluded.category, \
+         assignee_id = excluded.assignee_id, requester_id = excluded.requester_id, \
+         requester_activity_at = MAX(tickets.requester_activity_at, excluded.requester_activity_at) \
          WHERE excluded.updated_at >= tickets.updated_at",
         params![
             id,
             ms(t.updated_at),
             t.status.as_str(),
             t.priority.as_str(),
+            serde_json::to_string(t)?,
+            ms(t.created_at),
+            t.category,
+            t.assignee.as_ref().map(|a| a.id.to_string()),
+            t.requester.id.to_string(),
+        ],
+    )?;
+    // The server's state may predate staff changes still in the outbox: show those on
+    // top until they are sent (or fail), so the queue does not flicker back.
+    super::outbox::reapply_pending(tx, &id)?;
+    Ok(())
+}
+
+/// Rewrites a cached ticket (an optimistic change), keeping its columns in step.
+pub(super) fn write_ticket(tx: &Transaction<'_>, key: &str, t: &Ticket) -> Result<()> {
+    tx.execute(
+        "UPDATE tickets SET status = ?2, priority = ?3, category = ?4, assignee_id = ?5, \
+         json = ?6 WHERE key = ?1",
+        params![
+            key,
+            t.status.as_str(),
+            t.priority.as_str(),
+            t.category,
+            t.assignee.as_ref().map(|a| a.id.to_string()),
             serde_json::to_string(t)?
         ],
     )?;
     Ok(())
+}
+
+pub(super) fn read_ticket(tx: &Transaction<'_>, key: &str) -> Result<Ticket> {
+    let json: String = tx.query_row("SELECT json FROM tickets WHERE key = ?1", [key], |r| {
+        r.get(0)
+    })?;
+    Ok(serde_json::from_str(&json)?)
 }
 
 pub(super) fn insert_message(tx: &Transaction<'_>, m: &Message) -> Result<bool> {
@@ -92,10 +127,21 @@ pub(super) fn insert_message(tx: &Transaction<'_>, m: &Message) -> Result<bool> 
             serde_json::to_string(m)?
         ],
     )?;
+    if n == 1 && m.author.role == Role::Requester {
+        tx.execute(
+            "UPDATE tickets SET requester_activity_at = MAX(requester_activity_at, ?2) \
+             WHERE key = ?1",
+            params![m.ticket_id.to_string(), ms(m.created_at)],
+        )?;
+    }
     Ok(n == 1)
 }
 
-fn set_ticket_files(tx: &Transaction<'_>, ticket_key: &str, files: &[Attachment]) -> Result<()> {
+pub(super) fn set_ticket_files(
+    tx: &Transaction<'_>,
+    ticket_key: &str,
+    files: &[Attachment],
+) -> Result<()> {
     tx.execute(
         "UPDATE tickets SET attachments = ?2 WHERE key = ?1",
         params![ticket_key, serde_json::to_string(files)?],
@@ -121,6 +167,11 @@ impl LocalStore {
         for ta in &page.ticket_attachments {
             set_ticket_files(&tx, &ta.ticket_id.to_string(), &ta.attachments)?;
         }
+        for change in &page.changes {
+            if let Some(e) = &change.event {
+                super::timeline::insert_event(&tx, &change.ticket_id.to_string(), e)?;
+            }
+        }
         tx.execute(
             "INSERT INTO meta (key, value) VALUES ('cursor', ?1) \
              ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -138,6 +189,9 @@ impl LocalStore {
         if let Some(m) = &change.message {
             new = insert_message(&tx, m)?;
         }
+        if let Some(e) = &change.event {
+            super::timeline::insert_event(&tx, &change.ticket.id.to_string(), e)?;
+        }
         if !change.ticket_attachments.is_empty() {
             set_ticket_files(
                 &tx,
@@ -152,6 +206,16 @@ impl LocalStore {
         )?;
         tx.commit()?;
         Ok(new)
+    }
+
+    /// Stores tickets as the server answered them (a bulk change's results).
+    pub fn apply_tickets(&mut self, tickets: &[Ticket]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for t in tickets {
+            upsert_ticket(&tx, t)?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// The key a ticket is stored under, from its key, its old local key, or its number.
@@ -296,6 +360,25 @@ impl LocalStore {
             });
         }
         Ok(Some(LocalTicketDetail { ticket, messages }))
+    }
+
+    /// One cached message by its key: the ticket it is on, whether it is still
+    /// unsent, and the message.
+    pub fn message(&self, key: &str) -> Result<Option<(String, bool, Message)>> {
+        let row: Option<(String, bool, String)> = self
+            .conn
+            .query_row(
+                "SELECT ticket_key, pending, json FROM messages WHERE key = ?1",
+                [key],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        match row {
+            Some((ticket, pending, json)) => {
+                Ok(Some((ticket, pending, serde_json::from_str(&json)?)))
+            }
+            None => Ok(None),
+        }
     }
 
     /// Records that the user has looked at the ticket now (clears its unread mark).
