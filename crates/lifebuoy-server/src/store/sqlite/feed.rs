@@ -53,23 +53,29 @@ impl SqliteStore {
         after: i64,
         limit: u32,
     ) -> Result<Vec<FeedEntry>> {
+        // Only up to the announced position: with pipelined flushing a newer row may be
+        // committed but not yet on disk, and a power cut would hand its seq out again.
+        let durable = *self.feed.borrow();
         let mut tx = self.reader.begin().await?;
         let rows: Vec<ChangeRow> = if viewer.role.is_staff() {
             sqlx::query_as(
                 "SELECT seq, kind, ticket_seq, event_seq, message_seq, created_at FROM changes \
-                 WHERE seq > ? ORDER BY seq LIMIT ?",
+                 WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
             )
             .bind(after)
+            .bind(durable)
             .bind(i64::from(limit))
             .fetch_all(&mut *tx)
             .await?
         } else {
             sqlx::query_as(
                 "SELECT seq, kind, ticket_seq, event_seq, message_seq, created_at FROM changes \
-                 WHERE requester_id = ? AND staff_only = 0 AND seq > ? ORDER BY seq LIMIT ?",
+                 WHERE requester_id = ? AND staff_only = 0 AND seq > ? AND seq <= ? \
+                 ORDER BY seq LIMIT ?",
             )
             .bind(viewer.id.to_string())
             .bind(after)
+            .bind(durable)
             .bind(i64::from(limit))
             .fetch_all(&mut *tx)
             .await?
