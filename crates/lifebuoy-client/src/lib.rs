@@ -11,8 +11,11 @@ mod client;
 pub mod credentials;
 pub mod error;
 pub mod events;
+pub mod export;
 pub mod paths;
 pub mod sse;
+mod staff;
+pub mod staff_api;
 pub mod store;
 mod sync;
 pub mod system_info;
@@ -22,8 +25,11 @@ mod worker;
 pub use client::{Client, ClientOptions, NewTicket};
 pub use error::{ClientError, Result};
 pub use events::{Announcement, AnnouncementKind, ClientEvent, Connectivity};
+pub use export::{ExportFilter, ExportProgress, ExportReport};
 pub use store::{
     Draft, LocalMessage, LocalTicket, LocalTicketDetail, OutboxItem, OutboxState, TicketFilter,
 };
 pub use sync::SyncReport;
+/// Cancels a running export.
+pub use tokio_util::sync::CancellationToken;
 pub use worker::FlushReport;
