@@ -5,7 +5,7 @@ use std::path::Path;
 
 use tauri_specta::{collect_commands, collect_events, Builder};
 
-use crate::commands::{compose, outbox, session, settings, system, tickets};
+use crate::commands::{admin, compose, outbox, reports, session, settings, system, tickets};
 use crate::{events, screenshot};
 
 pub fn builder() -> Builder<tauri::Wry> {
@@ -43,12 +43,22 @@ pub fn builder() -> Builder<tauri::Wry> {
             screenshot::discard_capture,
             settings::settings,
             settings::save_settings,
+            reports::stats,
+            reports::export_tickets,
+            reports::cancel_export,
+            admin::list_users,
+            admin::create_user,
+            admin::update_user,
+            admin::list_categories,
+            admin::create_category,
+            admin::update_category,
         ])
         .events(collect_events![
             events::Changed,
             events::OpenTicket,
             events::FilesDropped,
             events::NewTicketRequested,
+            reports::ExportProgressed,
         ])
         // One type per struct: the UI only reads what Rust sends and sends what it reads.
         .disable_serde_phases()

@@ -34,4 +34,13 @@ pub const COMMANDS: &[&str] = &[
     "discard_capture",
     "settings",
     "save_settings",
+    "stats",
+    "export_tickets",
+    "cancel_export",
+    "list_users",
+    "create_user",
+    "update_user",
+    "list_categories",
+    "create_category",
+    "update_category",
 ];

@@ -69,7 +69,7 @@ export const api = {
   thumbnail: (...a: Parameters<typeof commands.thumbnail>) => unwrap(commands.thumbnail(...a)),
   saveAttachment: (...a: Parameters<typeof commands.saveAttachment>) =>
     unwrap(commands.saveAttachment(...a)),
-  categories: () => commands.categories(),
+  categories: () => unwrap(commands.categories()),
   validateTicket: (...a: Parameters<typeof commands.validateTicket>) =>
     commands.validateTicket(...a),
   loadDraft: (...a: Parameters<typeof commands.loadDraft>) => unwrap(commands.loadDraft(...a)),
@@ -97,4 +97,17 @@ export const api = {
   settings: () => commands.settings(),
   saveSettings: (...a: Parameters<typeof commands.saveSettings>) =>
     unwrap(commands.saveSettings(...a)),
+};
+
+/** The staff and admin commands (stats, export, users, categories). */
+export const staffApi = {
+  stats: () => unwrap(commands.stats()),
+  exportTickets: (...a: Parameters<typeof commands.exportTickets>) => unwrap(commands.exportTickets(...a)),
+  cancelExport: () => commands.cancelExport(),
+  listUsers: () => unwrap(commands.listUsers()),
+  createUser: (...a: Parameters<typeof commands.createUser>) => unwrap(commands.createUser(...a)),
+  updateUser: (...a: Parameters<typeof commands.updateUser>) => unwrap(commands.updateUser(...a)),
+  listCategories: () => unwrap(commands.listCategories()),
+  createCategory: (...a: Parameters<typeof commands.createCategory>) => unwrap(commands.createCategory(...a)),
+  updateCategory: (...a: Parameters<typeof commands.updateCategory>) => unwrap(commands.updateCategory(...a)),
 };
