@@ -4,10 +4,13 @@ import { events } from "./bindings";
 import type { Changed, Connectivity, SessionInfo } from "./bindings";
 import { AppShell } from "./components/AppShell";
 import { ConnectivityIndicator } from "./components/ConnectivityIndicator";
+import { AdminCategories } from "./screens/AdminCategories";
+import { AdminUsers } from "./screens/AdminUsers";
 import { NewTicket } from "./screens/NewTicket";
 import { Outbox } from "./screens/Outbox";
 import { SettingsScreen } from "./screens/Settings";
 import { SignIn } from "./screens/SignIn";
+import { Stats } from "./screens/Stats";
 import { TicketDetail } from "./screens/TicketDetail";
 import { Tickets } from "./screens/Tickets";
 import { currentDropTarget } from "./state/dropTarget";
@@ -177,5 +180,11 @@ function Screen({
       return <Outbox />;
     case "settings":
       return <SettingsScreen />;
+    case "stats":
+      return <Stats />;
+    case "admin-users":
+      return <AdminUsers />;
+    case "admin-categories":
+      return <AdminCategories />;
   }
 }
