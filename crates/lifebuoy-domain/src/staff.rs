@@ -248,6 +248,9 @@ pub struct Category {
     pub name: String,
     /// Archived categories stay on their tickets but are not offered for new ones.
     pub active: bool,
+    /// Where a ticket filed without a category goes; it cannot be archived.
+    #[serde(default)]
+    pub is_default: bool,
     pub ticket_count: i64,
 }
 

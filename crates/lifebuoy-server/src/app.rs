@@ -25,7 +25,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::Error;
-use crate::routes::{attachments, auth, messages, stats, sync, system, tickets};
+use crate::routes::{
+    attachments, auth, bulk, categories, messages, queue, stats, sync, system, tickets, users,
+};
 use crate::state::AppState;
 
 /// JSON bodies are small; anything larger is refused before it is read whole.
@@ -69,6 +71,15 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(attachments::thumbnail))
         .routes(routes!(sync::sync))
         .routes(routes!(sync::events))
+        .routes(routes!(bulk::bulk_update))
+        .routes(routes!(queue::queue_counts))
+        .routes(routes!(users::list_users, users::create_user))
+        .routes(routes!(users::update_user))
+        .routes(routes!(
+            categories::list_categories,
+            categories::create_category
+        ))
+        .routes(routes!(categories::update_category))
         .split_for_parts()
 }
 

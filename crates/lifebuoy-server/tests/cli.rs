@@ -148,7 +148,7 @@ async fn an_admin_created_from_the_command_line_can_sign_in() {
         "short\n",
     );
     assert!(!weak.status.success());
-    assert!(text(&weak).contains("at least 8"), "{}", text(&weak));
+    assert!(text(&weak).contains("at least 10"), "{}", text(&weak));
 
     let bad_role = run(
         &[

@@ -10,7 +10,7 @@ fn new_ticket(subject: &str) -> NewTicket {
     NewTicket {
         subject: subject.into(),
         description: "d".into(),
-        category: "general".into(),
+        category: Some("general".into()),
         priority: Default::default(),
         context: serde_json::json!({}),
         system_info: serde_json::json!({}),

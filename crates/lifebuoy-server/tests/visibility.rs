@@ -37,7 +37,8 @@ struct Route {
     name: &'static str,
     method: Method,
     path: &'static str,
-    body: Option<fn() -> Value>,
+    /// Given the target ticket's id (unique per cell, so creates never collide).
+    body: Option<fn(&str) -> Value>,
     /// Expected status for: anonymous, then (own, other, missing) for requester, agent, admin.
     expect: [u16; 10],
 }
@@ -55,7 +56,7 @@ fn routes() -> Vec<Route> {
             name: "create",
             method: Method::POST,
             path: "/api/v1/tickets",
-            body: Some(|| json!({"subject": "New one", "description": "desc"})),
+            body: Some(|_| json!({"subject": "New one", "description": "desc"})),
             expect: [401, 201, 201, 201, 201, 201, 201, 201, 201, 201],
         },
         Route {
@@ -69,35 +70,35 @@ fn routes() -> Vec<Route> {
             name: "patch priority",
             method: Method::PATCH,
             path: "/api/v1/tickets/{id}",
-            body: Some(|| json!({"priority": "HIGH"})),
+            body: Some(|_| json!({"priority": "HIGH"})),
             expect: [401, 403, 404, 404, 200, 200, 404, 200, 200, 404],
         },
         Route {
             name: "patch assignee",
             method: Method::PATCH,
             path: "/api/v1/tickets/{id}",
-            body: Some(|| json!({"assignee_id": null})),
+            body: Some(|_| json!({"assignee_id": null})),
             expect: [401, 403, 404, 404, 200, 200, 404, 200, 200, 404],
         },
         Route {
             name: "close",
             method: Method::PATCH,
             path: "/api/v1/tickets/{id}",
-            body: Some(|| json!({"status": "CLOSED"})),
+            body: Some(|_| json!({"status": "CLOSED"})),
             expect: [401, 200, 404, 404, 200, 200, 404, 200, 200, 404],
         },
         Route {
             name: "reply",
             method: Method::POST,
             path: "/api/v1/tickets/{id}/messages",
-            body: Some(|| json!({"body": "a reply"})),
+            body: Some(|_| json!({"body": "a reply"})),
             expect: [401, 201, 404, 404, 201, 201, 404, 201, 201, 404],
         },
         Route {
             name: "internal note",
             method: Method::POST,
             path: "/api/v1/tickets/{id}/messages",
-            body: Some(|| json!({"body": "a note", "internal": true})),
+            body: Some(|_| json!({"body": "a note", "internal": true})),
             expect: [401, 403, 403, 403, 201, 201, 404, 201, 201, 404],
         },
         Route {
@@ -106,6 +107,72 @@ fn routes() -> Vec<Route> {
             path: "/api/v1/tickets/{id}/messages/{mid}/resolution",
             body: None,
             expect: [401, 403, 403, 403, 200, 200, 404, 200, 200, 404],
+        },
+        Route {
+            name: "list by view and requester",
+            method: Method::GET,
+            path: "/api/v1/tickets?view=all_open&requester={ruid}",
+            body: None,
+            expect: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+        },
+        Route {
+            name: "bulk",
+            method: Method::POST,
+            path: "/api/v1/tickets/bulk",
+            body: Some(|t| json!({"ticket_ids": [t], "changes": {"priority": "HIGH"}})),
+            expect: [401, 403, 403, 403, 200, 200, 200, 200, 200, 200],
+        },
+        Route {
+            name: "queue counts",
+            method: Method::GET,
+            path: "/api/v1/queue/counts",
+            body: None,
+            expect: [401, 403, 403, 403, 200, 200, 200, 200, 200, 200],
+        },
+        Route {
+            name: "users",
+            method: Method::GET,
+            path: "/api/v1/users",
+            body: None,
+            expect: [401, 403, 403, 403, 200, 200, 200, 200, 200, 200],
+        },
+        Route {
+            name: "create user",
+            method: Method::POST,
+            path: "/api/v1/users",
+            body: Some(|t| {
+                json!({"email": format!("u-{t}@demo.test"), "name": "New", "role": "requester",
+                    "password": "a long secret"})
+            }),
+            expect: [401, 403, 403, 403, 403, 403, 403, 201, 201, 201],
+        },
+        Route {
+            name: "change user",
+            method: Method::PATCH,
+            path: "/api/v1/users/{uid}",
+            body: Some(|_| json!({"name": "Renamed"})),
+            expect: [401, 403, 403, 403, 403, 403, 403, 200, 200, 404],
+        },
+        Route {
+            name: "categories",
+            method: Method::GET,
+            path: "/api/v1/categories",
+            body: None,
+            expect: [401, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+        },
+        Route {
+            name: "create category",
+            method: Method::POST,
+            path: "/api/v1/categories",
+            body: Some(|t| json!({"name": format!("Cat {t}")})),
+            expect: [401, 403, 403, 403, 403, 403, 403, 201, 201, 201],
+        },
+        Route {
+            name: "change category",
+            method: Method::PATCH,
+            path: "/api/v1/categories/{cid}",
+            body: Some(|_| json!({"active": true})),
+            expect: [401, 403, 403, 403, 403, 403, 403, 200, 200, 404],
         },
         Route {
             name: "me",
@@ -154,6 +221,12 @@ async fn every_route_every_role_every_target() {
     let server = TestServer::start().await;
     let rory = server.login(FIELD2).await;
     let agent = server.login(AGENT).await;
+    let rory_id = id(&rory.me().await).to_owned();
+    let (_, categories) = agent.get("/api/v1/categories").await;
+    let category = categories["items"][0]["id"]
+        .as_str()
+        .expect("a category")
+        .to_owned();
     let mut failures = Vec::new();
     let mut checked = 0;
 
@@ -189,13 +262,28 @@ async fn every_route_every_role_every_target() {
                     ),
                     Target::Missing => (MISSING.to_owned(), MISSING.to_owned(), MISSING.to_owned()),
                 };
+                // Users and categories: the caller themselves (own), Rory or the first
+                // category (other), or nobody (missing).
+                let (user, category) = match target {
+                    Target::Own => (id(&own_owner.me().await).to_owned(), category.clone()),
+                    Target::Other => (rory_id.clone(), category.clone()),
+                    Target::Missing => (MISSING.to_owned(), MISSING.to_owned()),
+                };
                 let path = route
                     .path
                     .replace("{id}", &ticket)
                     .replace("{mid}", &mid)
-                    .replace("{aid}", &file);
+                    .replace("{aid}", &file)
+                    .replace("{uid}", &user)
+                    .replace("{ruid}", &rory_id)
+                    .replace("{cid}", &category);
                 let r = caller
-                    .json(route.method.clone(), &path, route.body.map(|b| b()), None)
+                    .json(
+                        route.method.clone(),
+                        &path,
+                        route.body.map(|b| b(&ticket)),
+                        None,
+                    )
                     .await;
 
                 let column = match (who, target) {

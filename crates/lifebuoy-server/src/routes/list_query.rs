@@ -2,6 +2,7 @@
 //! parameters are refused, so a typo never silently widens a search.
 
 use chrono::{DateTime, Utc};
+use lifebuoy_domain::staff::QueueView;
 use lifebuoy_domain::wire::TicketSort;
 use lifebuoy_domain::{FieldError, Priority, Status};
 use uuid::Uuid;
@@ -12,8 +13,8 @@ use crate::store::{AssigneeFilter, TicketFilter};
 
 pub const DEFAULT_LIMIT: u32 = 25;
 pub const MAX_LIMIT: u32 = 100;
-const KNOWN: &str =
-    "status, priority, category, assignee, q, created_after, created_before, sort, limit, cursor";
+const KNOWN: &str = "status, priority, category, assignee, requester, view, q, created_after, \
+    created_before, sort, limit, cursor";
 
 fn bad(field: &str, message: String) -> FieldError {
     FieldError::new(field, message)
@@ -28,6 +29,17 @@ fn time(field: &str, value: &str) -> Result<DateTime<Utc>, FieldError> {
                 format!("{field} must be an RFC 3339 time such as 2026-01-31T09:00:00Z"),
             )
         })
+}
+
+fn view(value: &str) -> Result<QueueView, FieldError> {
+    serde_json::from_value(serde_json::Value::String(value.to_owned())).map_err(|_| {
+        let names: Vec<String> = QueueView::ALL
+            .iter()
+            .filter_map(|v| serde_json::to_value(v).ok())
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect();
+        bad("view", format!("view must be one of: {}", names.join(", ")))
+    })
 }
 
 /// Parses the list query. `me` is the caller, for `assignee=me`.
@@ -46,9 +58,13 @@ pub fn parse(raw: Option<&str>, me: Uuid) -> Result<TicketFilter> {
                 .map(|s| s.trim().parse::<Status>().map_err(|e| bad("status", e)))
                 .try_for_each(|s| s.map(|s| filter.statuses.push(s))),
             "priority" => value
-                .parse::<Priority>()
-                .map(|p| filter.priority = Some(p))
-                .map_err(|e| bad("priority", e)),
+                .split(',')
+                .map(|p| p.trim().parse::<Priority>().map_err(|e| bad("priority", e)))
+                .try_for_each(|p| p.map(|p| filter.priorities.push(p))),
+            "view" => view(value).map(|v| filter.view = Some(v)),
+            "requester" => Uuid::parse_str(value)
+                .map(|id| filter.requester = Some(id))
+                .map_err(|_| bad("requester", "requester must be a user id".into())),
             "category" if !value.is_empty() => {
                 filter.category = Some(value.to_owned());
                 Ok(())
@@ -138,6 +154,31 @@ mod tests {
             vec![Status::New, Status::OnHold, Status::Closed]
         );
         assert_eq!(f.limit, MAX_LIMIT);
+    }
+
+    #[test]
+    fn priorities_repeat_and_views_parse() {
+        let f = parse(
+            Some("priority=HIGH&priority=URGENT,LOW&view=urgent_high"),
+            Uuid::nil(),
+        )
+        .unwrap_or_default();
+        assert_eq!(
+            f.priorities,
+            vec![Priority::High, Priority::Urgent, Priority::Low]
+        );
+        assert_eq!(f.view, Some(QueueView::UrgentHigh));
+        match parse(Some("view=everything&requester=me"), Uuid::nil()) {
+            Err(Error::Validation(errs)) => {
+                assert!(
+                    errs[0].message.contains("unassigned"),
+                    "{}",
+                    errs[0].message
+                );
+                assert_eq!(errs[1].field, "requester");
+            }
+            _ => panic!("expected a 422"),
+        }
     }
 
     #[test]

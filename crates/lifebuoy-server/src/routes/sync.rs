@@ -211,6 +211,8 @@ struct Follower {
     last: i64,
     buffer: VecDeque<FeedEntry>,
     moved: tokio::sync::watch::Receiver<i64>,
+    /// Moves when an admin revokes sessions: re-check ours at once, not at the next wake.
+    revoked: tokio::sync::watch::Receiver<u64>,
     shutdown: CancellationToken,
 }
 
@@ -266,6 +268,7 @@ impl Follower {
             }
             tokio::select! {
                 changed = self.moved.changed() => changed.ok()?,
+                changed = self.revoked.changed() => changed.ok()?,
                 () = self.shutdown.cancelled() => return None,
                 () = tokio::time::sleep(SESSION_RECHECK) => {}
             }
@@ -313,6 +316,7 @@ pub async fn events(
         last,
         buffer: VecDeque::new(),
         moved: state.store.follow_feed(),
+        revoked: state.store.follow_revocations(),
         shutdown: state.shutdown.clone(),
     };
     let stream = futures::stream::unfold(follower, |mut f| async move {

@@ -3,7 +3,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Json;
 use lifebuoy_domain::rules::Patch;
-use lifebuoy_domain::validation::{self, Checker, DEFAULT_CATEGORY};
+use lifebuoy_domain::validation::{self, Checker};
 use lifebuoy_domain::wire::{
     CreateTicket, Problem, Ticket, TicketDetail, TicketPage, UpdateTicket,
 };
@@ -19,9 +19,11 @@ use crate::store::{Attach, NewTicket};
     security(("bearer" = [])),
     params(
         ("status" = Option<Vec<lifebuoy_domain::Status>>, Query, description = "Repeatable, or comma-separated"),
-        ("priority" = Option<lifebuoy_domain::Priority>, Query),
+        ("priority" = Option<Vec<lifebuoy_domain::Priority>>, Query, description = "Repeatable, or comma-separated"),
         ("category" = Option<String>, Query),
         ("assignee" = Option<String>, Query, description = "A user id, `me` or `none`"),
+        ("requester" = Option<uuid::Uuid>, Query, description = "The requester's user id (a requester only ever sees their own tickets)"),
+        ("view" = Option<lifebuoy_domain::staff::QueueView>, Query, description = "A queue view, combined with the other filters"),
         ("q" = Option<String>, Query, description = "Full text over subject, description and the messages the caller may see"),
         ("created_after" = Option<String>, Query, description = "RFC 3339"),
         ("created_before" = Option<String>, Query, description = "RFC 3339"),
@@ -56,8 +58,8 @@ pub async fn create_ticket(
     let subject = check.check(validation::subject(&body.subject));
     let description = check.check(validation::description(&body.description));
     let category = match body.category.as_deref() {
-        Some(c) => check.check(validation::category(c)),
-        None => Some(DEFAULT_CATEGORY.to_owned()),
+        Some(c) => check.check(validation::category(c)).map(Some),
+        None => Some(None),
     };
     for (field, value) in [
         ("context", &body.context),

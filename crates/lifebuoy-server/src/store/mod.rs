@@ -8,6 +8,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use lifebuoy_domain::rules::{Actor, Patch};
+use lifebuoy_domain::staff::{Category, QueueCounts, QueueView, UserAccount};
 use lifebuoy_domain::wire::{
     Attachment, ChangeKind, Message, Stats, Ticket, TicketDetail, TicketEvent, TicketPage,
     TicketSort, User,
@@ -17,8 +18,11 @@ use uuid::Uuid;
 
 use crate::error::Result;
 
+pub mod admin;
 pub mod cursor;
 pub mod sqlite;
+
+pub use admin::{CategoryChange, UserChange, UserFilter};
 
 pub struct NewUser {
     pub email: String,
@@ -38,7 +42,8 @@ pub struct Credentials {
 pub struct NewTicket {
     pub subject: String,
     pub description: String,
-    pub category: String,
+    /// `None`: the default category. Checked against the categories in the write.
+    pub category: Option<String>,
     pub priority: Priority,
     pub context: serde_json::Value,
     pub system_info: serde_json::Value,
@@ -116,9 +121,14 @@ pub enum AssigneeFilter {
 #[derive(Debug, Clone, Default)]
 pub struct TicketFilter {
     pub statuses: Vec<Status>,
-    pub priority: Option<Priority>,
+    /// Empty: any priority.
+    pub priorities: Vec<Priority>,
     pub category: Option<String>,
     pub assignee: Option<AssigneeFilter>,
+    /// A queue view, combined with the other filters (AND).
+    pub view: Option<QueueView>,
+    /// A requester's user id (staff lists; a requester only ever sees their own).
+    pub requester: Option<Uuid>,
     /// Terms already made safe for FTS5 (see `cursor::fts_query`).
     pub fts: Option<String>,
     pub created_after: Option<DateTime<Utc>>,
@@ -223,6 +233,50 @@ pub trait Store: Send + Sync + 'static {
     async fn feed(&self, viewer: Actor, after: i64, limit: u32) -> Result<Vec<FeedEntry>>;
     /// Tickets (with their messages) after ticket seq `after_ticket_seq` that `viewer` may see.
     async fn snapshot(&self, viewer: Actor, after_ticket_seq: i64, limit: u32) -> Result<Snapshot>;
+
+    /// Every ticket change of a bulk change, each on its own with the rules of a single
+    /// PATCH (its own savepoint: one that fails leaves the others applied), in order.
+    async fn bulk_update(
+        &self,
+        actor: Actor,
+        ids: Vec<Uuid>,
+        patch: Patch,
+    ) -> Result<Vec<Result<Ticket>>>;
+    /// How many tickets each queue view holds for `viewer`.
+    async fn queue_counts(&self, viewer: Actor) -> Result<QueueCounts>;
+
+    /// Accounts matching `filter`, by name.
+    async fn list_users(&self, filter: &UserFilter) -> Result<Vec<UserAccount>>;
+    /// A new account made by an admin (`actor`), replaying under an Idempotency-Key.
+    async fn add_user(
+        &self,
+        actor: Actor,
+        user: NewUser,
+        idempotency: Option<Idempotency>,
+    ) -> Result<Created<UserAccount>>;
+    /// Changes an account; deactivating it or setting its password revokes its sessions.
+    async fn update_user(&self, actor: Actor, id: Uuid, change: UserChange) -> Result<UserAccount>;
+    /// Moves whenever sessions are revoked other than by their own sign-out, so live
+    /// streams re-check theirs at once.
+    fn follow_revocations(&self) -> tokio::sync::watch::Receiver<u64>;
+
+    /// Categories with the number of tickets `viewer` may see in each; archived ones
+    /// only with `include_archived`.
+    async fn list_categories(&self, viewer: Actor, include_archived: bool)
+        -> Result<Vec<Category>>;
+    async fn create_category(
+        &self,
+        actor: Actor,
+        name: String,
+        idempotency: Option<Idempotency>,
+    ) -> Result<Created<Category>>;
+    /// Renames (on every ticket too, in the same transaction) and/or (un)archives.
+    async fn update_category(
+        &self,
+        actor: Actor,
+        id: Uuid,
+        change: CategoryChange,
+    ) -> Result<Category>;
 
     /// Staff figures as of `now`.
     async fn stats(&self, now: DateTime<Utc>) -> Result<Stats>;

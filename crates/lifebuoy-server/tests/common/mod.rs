@@ -57,6 +57,28 @@ impl TestServer {
         server
     }
 
+    /// A server on a database file that `prepare` has written first (say, an older
+    /// schema with data in it), so the server's migrations run over it.
+    pub async fn start_prepared<F, Fut>(prepare: F) -> Self
+    where
+        F: FnOnce(PathBuf) -> Fut,
+        Fut: std::future::Future<Output = ()>,
+    {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("lifebuoy.db");
+        prepare(db.clone()).await;
+        let mut server = Self {
+            base: String::new(),
+            db,
+            options: Options::default(),
+            dir,
+            stop: None,
+            task: None,
+        };
+        server.launch().await;
+        server
+    }
+
     async fn launch(&mut self) {
         let config = ServerConfig {
             database: self.db.clone(),

@@ -14,23 +14,28 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use lifebuoy_domain::rules::{Actor, Patch};
+use lifebuoy_domain::staff::{Category, QueueCounts, UserAccount};
 use lifebuoy_domain::wire::{Attachment, Message, Stats, Ticket, TicketDetail, TicketPage, User};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use uuid::Uuid;
 
 use super::{
-    Created, Credentials, DeadUpload, FeedEntry, FinishedUpload, Idempotency, NewMessage,
-    NewTicket, NewUser, Snapshot, Store, StoredFile, TicketFilter,
+    CategoryChange, Created, Credentials, DeadUpload, FeedEntry, FinishedUpload, Idempotency,
+    NewMessage, NewTicket, NewUser, Snapshot, Store, StoredFile, TicketFilter, UserChange,
+    UserFilter,
 };
 use crate::error::{Error, Result};
 
+mod categories;
 mod feed;
+mod queue;
 mod rows;
 mod stats;
 mod tickets;
 mod uploads;
 mod users;
+mod users_admin;
 mod write;
 mod writer;
 
@@ -52,6 +57,8 @@ pub struct SqliteStore {
     reader: SqlitePool,
     /// The newest feed position, for `/events` followers to wait on; moved by the writer.
     feed: Arc<tokio::sync::watch::Sender<i64>>,
+    /// Bumped after an admin revokes someone's sessions.
+    revocations: tokio::sync::watch::Sender<u64>,
 }
 
 impl SqliteStore {
@@ -100,6 +107,7 @@ impl SqliteStore {
             writer,
             reader,
             feed,
+            revocations: tokio::sync::watch::channel(0).0,
         })
     }
 
@@ -288,6 +296,86 @@ impl Store for SqliteStore {
 
     async fn snapshot(&self, viewer: Actor, after_ticket_seq: i64, limit: u32) -> Result<Snapshot> {
         self.snapshot_after(viewer, after_ticket_seq, limit).await
+    }
+
+    async fn bulk_update(
+        &self,
+        actor: Actor,
+        ids: Vec<Uuid>,
+        patch: Patch,
+    ) -> Result<Vec<Result<Ticket>>> {
+        self.writer
+            .write(move |c| write::bulk::apply(c, actor, ids, patch))
+            .await
+    }
+
+    async fn queue_counts(&self, viewer: Actor) -> Result<QueueCounts> {
+        self.count_queues(viewer).await
+    }
+
+    async fn list_users(&self, filter: &UserFilter) -> Result<Vec<UserAccount>> {
+        self.find_users(filter).await
+    }
+
+    async fn add_user(
+        &self,
+        actor: Actor,
+        user: NewUser,
+        idempotency: Option<Idempotency>,
+    ) -> Result<Created<UserAccount>> {
+        self.writer
+            .write(move |c| write::users_admin::add(c, actor, user, idempotency))
+            .await
+    }
+
+    async fn update_user(&self, actor: Actor, id: Uuid, change: UserChange) -> Result<UserAccount> {
+        let updated = self
+            .writer
+            .write(move |c| write::users_admin::update(c, actor, id, change))
+            .await?;
+        if updated.revoked_sessions > 0 {
+            self.revocations.send_modify(|n| *n += 1);
+        }
+        Ok(updated.account)
+    }
+
+    fn follow_revocations(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.revocations.subscribe()
+    }
+
+    async fn list_categories(
+        &self,
+        viewer: Actor,
+        include_archived: bool,
+    ) -> Result<Vec<Category>> {
+        self.find_categories(viewer, include_archived).await
+    }
+
+    async fn create_category(
+        &self,
+        actor: Actor,
+        name: String,
+        idempotency: Option<Idempotency>,
+    ) -> Result<Created<Category>> {
+        self.writer
+            .write(move |c| write::categories::create(c, actor, name, idempotency))
+            .await
+    }
+
+    async fn update_category(
+        &self,
+        actor: Actor,
+        id: Uuid,
+        change: CategoryChange,
+    ) -> Result<Category> {
+        let (category, renamed) = self
+            .writer
+            .write(move |c| write::categories::update(c, actor, id, change))
+            .await?;
+        if renamed > 0 {
+            tracing::info!(category_id = %id, tickets = renamed, "renamed a category on its tickets");
+        }
+        Ok(category)
     }
 
     async fn stats(&self, now: DateTime<Utc>) -> Result<Stats> {

@@ -1,6 +1,7 @@
 //! Reading tickets: the list with its filters and cursors, and one ticket in detail.
 
 use lifebuoy_domain::rules::Actor;
+use lifebuoy_domain::staff::{QueueView, ViewAssignee};
 use lifebuoy_domain::wire::{
     EventKind, Message, TicketDetail, TicketEvent, TicketPage, TicketSort,
 };
@@ -96,8 +97,21 @@ fn push_filters(qb: &mut QueryBuilder<Sqlite>, viewer: Actor, filter: &TicketFil
         }
         qb.push(")");
     }
-    if let Some(priority) = filter.priority {
-        qb.push(" AND t.priority = ").push_bind(priority.rank());
+    if !filter.priorities.is_empty() {
+        qb.push(" AND t.priority IN (");
+        let mut list = qb.separated(", ");
+        for priority in &filter.priorities {
+            list.push_bind(priority.rank());
+        }
+        qb.push(")");
+    }
+    if let Some(view) = filter.view {
+        qb.push(" AND ");
+        push_view(qb, viewer, view);
+    }
+    if let Some(requester) = filter.requester {
+        qb.push(" AND t.requester_id = ")
+            .push_bind(requester.to_string());
     }
     if let Some(category) = &filter.category {
         qb.push(" AND t.category = ").push_bind(category.clone());
@@ -152,6 +166,36 @@ fn push_filters(qb: &mut QueryBuilder<Sqlite>, viewer: Actor, filter: &TicketFil
             }
         }
     }
+}
+
+/// A queue view's conditions on `t`, as one parenthesised term.
+pub(super) fn push_view(qb: &mut QueryBuilder<Sqlite>, viewer: Actor, view: QueueView) {
+    let f = view.filter();
+    qb.push("(t.status IN (");
+    let mut list = qb.separated(", ");
+    for status in &f.statuses {
+        list.push_bind(status.as_str());
+    }
+    qb.push(")");
+    if !f.priorities.is_empty() {
+        qb.push(" AND t.priority IN (");
+        let mut list = qb.separated(", ");
+        for priority in &f.priorities {
+            list.push_bind(priority.rank());
+        }
+        qb.push(")");
+    }
+    match f.assignee {
+        Some(ViewAssignee::Me) => {
+            qb.push(" AND t.assignee_id = ")
+                .push_bind(viewer.id.to_string());
+        }
+        Some(ViewAssignee::Nobody) => {
+            qb.push(" AND t.assignee_id IS NULL");
+        }
+        None => {}
+    }
+    qb.push(")");
 }
 
 #[derive(sqlx::FromRow)]

@@ -7,7 +7,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use uuid::Uuid;
 
 use super::rows::{record_changes, record_event, ticket_by_seq, ticket_row, write_state};
-use super::{idempotency, uploads};
+use super::{categories, idempotency, uploads};
 use crate::error::{Error, Result};
 use crate::store::sqlite::rows::TicketRow;
 use crate::store::sqlite::{now_ms, to_time};
@@ -22,6 +22,7 @@ pub(in crate::store::sqlite) fn create(
     if let Some(body) = idempotency::replay(conn, actor.id, idem.as_ref())? {
         return Ok(Created::Replay(body));
     }
+    let category = categories::for_ticket(conn, ticket.category.as_deref())?;
     let now = now_ms();
     let seq = conn
         .prepare_cached(
@@ -35,7 +36,7 @@ pub(in crate::store::sqlite) fn create(
             ticket.description,
             Status::New.as_str(),
             ticket.priority.rank(),
-            ticket.category,
+            category,
             actor.id.to_string(),
             ticket.context.to_string(),
             ticket.system_info.to_string(),
@@ -61,11 +62,22 @@ pub(in crate::store::sqlite) fn patch(
     conn: &Connection,
     actor: Actor,
     id: Uuid,
-    patch: Patch,
+    mut patch: Patch,
 ) -> Result<Ticket> {
     let row = ticket_row(conn, actor, id)?.ok_or(Error::NotFound("ticket"))?;
-    if let Some(Some(assignee)) = patch.assignee_id {
-        check_assignable(conn, assignee)?;
+    // A requester may not change these at all: `plan_update` says so (403), not a 422.
+    if actor.role.is_staff() {
+        if let Some(Some(assignee)) = patch.assignee_id {
+            check_assignable(conn, assignee)?;
+        }
+        if let Some(requested) = patch.category.take() {
+            // Staying in an archived category is no change; moving into one is refused.
+            patch.category = Some(if requested == row.category {
+                requested
+            } else {
+                categories::for_ticket(conn, Some(&requested))?
+            });
+        }
     }
     let changes = rules::plan_update(&row.state()?, actor, &patch)?;
     commit_changes(conn, actor, row, changes)
@@ -113,19 +125,21 @@ fn commit_changes(
     ticket_by_seq(conn, actor, row.seq)
 }
 
-/// Only active staff can be assigned a ticket.
+/// Only active staff can be newly assigned a ticket (deactivating a user leaves their
+/// tickets assigned to them, for someone to hand over).
 fn check_assignable(conn: &Connection, user: Uuid) -> Result<()> {
-    let ok: Option<bool> = conn
-        .prepare_cached("SELECT role IN ('agent', 'admin') AND active = 1 FROM users WHERE id = ?")?
-        .query_row([user.to_string()], |r| r.get(0))
+    let found: Option<(bool, bool, String)> = conn
+        .prepare_cached("SELECT role IN ('agent', 'admin'), active, name FROM users WHERE id = ?")?
+        .query_row([user.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
         .optional()?;
-    if ok == Some(true) {
-        Ok(())
-    } else {
-        Err(FieldError::new(
-            "assignee_id",
-            "tickets can only be assigned to an active agent or admin",
-        )
-        .into())
-    }
+    let problem = match found {
+        Some((true, true, _)) => return Ok(()),
+        Some((true, false, name)) => {
+            format!("{name} is deactivated and cannot be assigned tickets")
+        }
+        _ => "tickets can only be assigned to an active agent or admin".to_owned(),
+    };
+    Err(FieldError::new("assignee_id", problem).into())
 }
