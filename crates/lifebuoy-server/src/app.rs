@@ -26,7 +26,8 @@ use utoipa_axum::routes;
 
 use crate::error::Error;
 use crate::routes::{
-    attachments, auth, bulk, categories, messages, queue, stats, sync, system, tickets, users,
+    attachments, auth, bulk, categories, export, messages, queue, stats, sync, system, tickets,
+    users,
 };
 use crate::state::AppState;
 
@@ -66,6 +67,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(messages::create_message))
         .routes(routes!(messages::mark_resolution))
         .routes(routes!(stats::stats))
+        .routes(routes!(export::export_csv))
         .routes(routes!(attachments::upload))
         .routes(routes!(attachments::download))
         .routes(routes!(attachments::thumbnail))

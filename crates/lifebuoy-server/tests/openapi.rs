@@ -21,6 +21,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("post", "/api/v1/tickets/{id}/messages"),
     ("post", "/api/v1/tickets/{id}/messages/{mid}/resolution"),
     ("get", "/api/v1/stats"),
+    ("get", "/api/v1/tickets/export.csv"),
     ("post", "/api/v1/uploads"),
     ("get", "/api/v1/attachments/{id}"),
     ("get", "/api/v1/attachments/{id}/thumbnail"),

@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod auth;
 pub mod bulk;
 pub mod categories;
+pub mod export;
 mod list_query;
 pub mod messages;
 pub mod queue;

@@ -20,6 +20,7 @@ use crate::error::Result;
 
 pub mod admin;
 pub mod cursor;
+pub mod export;
 pub mod sqlite;
 
 pub use admin::{CategoryChange, UserChange, UserFilter};
@@ -280,6 +281,17 @@ pub trait Store: Send + Sync + 'static {
 
     /// Staff figures as of `now`.
     async fn stats(&self, now: DateTime<Utc>) -> Result<Stats>;
+
+    /// How many tickets match `filter` for `viewer` (its cursor and limit are ignored).
+    async fn export_count(&self, viewer: Actor, filter: &TicketFilter) -> Result<i64>;
+    /// Up to `limit` matching tickets with a number after `after_seq`, in number order.
+    async fn export_page(
+        &self,
+        viewer: Actor,
+        filter: &TicketFilter,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<export::ExportRow>>;
 
     /// Deletes expired sessions and idempotency records older than `keys_before`.
     async fn sweep(&self, now: DateTime<Utc>, keys_before: DateTime<Utc>) -> Result<()>;

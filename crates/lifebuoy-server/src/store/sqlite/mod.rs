@@ -21,13 +21,14 @@ use sqlx::SqlitePool;
 use uuid::Uuid;
 
 use super::{
-    CategoryChange, Created, Credentials, DeadUpload, FeedEntry, FinishedUpload, Idempotency,
-    NewMessage, NewTicket, NewUser, Snapshot, Store, StoredFile, TicketFilter, UserChange,
-    UserFilter,
+    export::ExportRow, CategoryChange, Created, Credentials, DeadUpload, FeedEntry,
+    FinishedUpload, Idempotency, NewMessage, NewTicket, NewUser, Snapshot, Store, StoredFile,
+    TicketFilter, UserChange, UserFilter,
 };
 use crate::error::{Error, Result};
 
 mod categories;
+mod export;
 mod feed;
 mod queue;
 mod rows;
@@ -380,6 +381,20 @@ impl Store for SqliteStore {
 
     async fn stats(&self, now: DateTime<Utc>) -> Result<Stats> {
         self.compute_stats(now).await
+    }
+
+    async fn export_count(&self, viewer: Actor, filter: &TicketFilter) -> Result<i64> {
+        self.count_export(viewer, filter).await
+    }
+
+    async fn export_page(
+        &self,
+        viewer: Actor,
+        filter: &TicketFilter,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<ExportRow>> {
+        self.export_rows(viewer, filter, after_seq, limit).await
     }
 
     async fn sweep(&self, now: DateTime<Utc>, keys_before: DateTime<Utc>) -> Result<()> {

@@ -1,9 +1,10 @@
-//! Staff figures, each one a query: nothing is averaged in Rust.
+//! Staff figures, all computed by the database: counts and sums from the running tallies
+//! that triggers keep (migration 0005), medians and per-day counts from indexes.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Days, NaiveTime, Utc};
-use lifebuoy_domain::staff::DayCount;
+use lifebuoy_domain::staff::{DayCount, OPEN_STATUSES};
 use lifebuoy_domain::wire::{DurationStats, Stats};
 use lifebuoy_domain::{Priority, Status};
 use sqlx::SqliteConnection;
@@ -14,26 +15,45 @@ use crate::error::Result;
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 const THIRTY_DAYS_MS: i64 = 30 * DAY_MS;
 
-/// Mean and median of `end - start` (ms) over the tickets where `end` is set. The median
-/// of an even count is the mean of the two middle values.
-async fn durations(conn: &mut SqliteConnection, start: &str, end: &str) -> Result<DurationStats> {
-    // Column names come from the two constant call sites below, never from a request.
+/// Count and mean from the running tally (see migration 0005), and the median read from
+/// the wait's own index: the middle one or two entries, found by offset instead of a sort.
+/// The median of an even count is the mean of the two middle values.
+async fn durations(conn: &mut SqliteConnection, kind: &str) -> Result<DurationStats> {
+    let (count, total_ms): (i64, i64) = sqlx::query_as(
+        "SELECT COALESCE(SUM(n), 0), COALESCE(SUM(total_ms), 0) FROM ticket_tallies WHERE kind = ?",
+    )
+    .bind(kind)
+    .fetch_one(&mut *conn)
+    .await?;
+    if count <= 0 {
+        return Ok(DurationStats {
+            count: 0,
+            mean_seconds: None,
+            median_seconds: None,
+        });
+    }
+    // The expression must be the index's, word for word, for SQLite to walk that index.
+    let wait = match kind {
+        "first_response" => "first_response_at - created_at",
+        _ => "resolved_at - created_at",
+    };
+    let end = match kind {
+        "first_response" => "first_response_at",
+        _ => "resolved_at",
+    };
     let sql = format!(
-        "WITH d AS (SELECT {end} - {start} AS v FROM tickets WHERE {end} IS NOT NULL), \
-         n AS (SELECT COUNT(*) AS c FROM d) \
-         SELECT (SELECT c FROM n), \
-                (SELECT AVG(v) / 1000.0 FROM d), \
-                (SELECT AVG(v) / 1000.0 FROM (SELECT v FROM d ORDER BY v \
-                    LIMIT 2 - (SELECT c FROM n) % 2 OFFSET ((SELECT c FROM n) - 1) / 2))"
+        "SELECT AVG(v) / 1000.0 FROM (SELECT {wait} AS v FROM tickets \
+         WHERE {end} IS NOT NULL ORDER BY {wait} LIMIT ?1 OFFSET ?2)"
     );
-    let (count, mean, median): (i64, Option<f64>, Option<f64>) =
-        sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .fetch_one(&mut *conn)
-            .await?;
+    let median: Option<f64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(2 - count % 2)
+        .bind((count - 1) / 2)
+        .fetch_one(&mut *conn)
+        .await?;
     Ok(DurationStats {
         count,
-        mean_seconds: mean,
-        median_seconds: if count == 0 { None } else { median },
+        mean_seconds: Some(total_ms as f64 / count as f64 / 1000.0),
+        median_seconds: median,
     })
 }
 
@@ -67,43 +87,44 @@ async fn by_day(conn: &mut SqliteConnection, now: DateTime<Utc>) -> Result<Vec<D
 impl SqliteStore {
     pub(super) async fn compute_stats(&self, now: DateTime<Utc>) -> Result<Stats> {
         let mut tx = self.reader.begin().await?;
-        let (open, unassigned): (i64, i64) = sqlx::query_as(
-            "SELECT COUNT(*), COALESCE(SUM(assignee_id IS NULL), 0) FROM tickets \
-             WHERE status NOT IN ('RESOLVED', 'CLOSED')",
-        )
-        .fetch_one(&mut *tx)
-        .await?;
-
-        let mut by_status: BTreeMap<String, i64> =
-            Status::ALL.iter().map(|s| (s.to_string(), 0)).collect();
-        let rows: Vec<(String, i64)> =
-            sqlx::query_as("SELECT status, COUNT(*) FROM tickets GROUP BY status")
-                .fetch_all(&mut *tx)
-                .await?;
-        by_status.extend(rows);
-
-        let mut by_priority: BTreeMap<String, i64> =
-            Priority::ALL.iter().map(|p| (p.to_string(), 0)).collect();
-        let rows: Vec<(i64, i64)> =
-            sqlx::query_as("SELECT priority, COUNT(*) FROM tickets GROUP BY priority")
-                .fetch_all(&mut *tx)
-                .await?;
-        for (rank, n) in rows {
-            if let Some(p) = Priority::from_rank(rank) {
-                by_priority.insert(p.to_string(), n);
-            }
-        }
-
-        let by_category: BTreeMap<String, i64> = sqlx::query_as::<_, (String, i64)>(
-            "SELECT category, COUNT(*) FROM tickets GROUP BY category",
+        let tallies: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT kind, CAST(value AS TEXT), n FROM ticket_tallies \
+             WHERE kind IN ('status', 'priority', 'category', 'unassigned') AND n != 0",
         )
         .fetch_all(&mut *tx)
-        .await?
-        .into_iter()
-        .collect();
+        .await?;
+        let mut by_status: BTreeMap<String, i64> =
+            Status::ALL.iter().map(|s| (s.to_string(), 0)).collect();
+        let mut by_priority: BTreeMap<String, i64> =
+            Priority::ALL.iter().map(|p| (p.to_string(), 0)).collect();
+        let mut by_category = BTreeMap::new();
+        let mut unassigned = 0;
+        let is_open = |status: &str| OPEN_STATUSES.iter().any(|s| s.as_str() == status);
+        for (kind, value, n) in tallies {
+            match kind.as_str() {
+                "status" => {
+                    by_status.insert(value, n);
+                }
+                "priority" => {
+                    let rank = value.parse::<i64>().ok().and_then(Priority::from_rank);
+                    if let Some(p) = rank {
+                        by_priority.insert(p.to_string(), n);
+                    }
+                }
+                "category" => {
+                    by_category.insert(value, n);
+                }
+                _ if is_open(&value) => unassigned += n,
+                _ => {}
+            }
+        }
+        let open = OPEN_STATUSES
+            .iter()
+            .filter_map(|s| by_status.get(s.as_str()))
+            .sum();
 
-        let first_response = durations(&mut tx, "created_at", "first_response_at").await?;
-        let resolution = durations(&mut tx, "created_at", "resolved_at").await?;
+        let first_response = durations(&mut tx, "first_response").await?;
+        let resolution = durations(&mut tx, "resolution").await?;
 
         let since = now.timestamp_millis() - THIRTY_DAYS_MS;
         let (created_30d, resolved_30d): (i64, i64) = sqlx::query_as(

@@ -84,7 +84,7 @@ impl SqliteStore {
     }
 }
 
-fn push_filters(qb: &mut QueryBuilder<Sqlite>, viewer: Actor, filter: &TicketFilter) {
+pub(super) fn push_filters(qb: &mut QueryBuilder<Sqlite>, viewer: Actor, filter: &TicketFilter) {
     if !viewer.role.is_staff() {
         qb.push(" AND t.requester_id = ")
             .push_bind(viewer.id.to_string());
