@@ -149,6 +149,8 @@ export type Category = {
 	name: string,
 	/**  Archived categories stay on their tickets but are not offered for new ones. */
 	active: boolean,
+	/**  Where a ticket filed without a category goes; it cannot be archived. */
+	is_default?: boolean,
 	ticket_count: number,
 };
 

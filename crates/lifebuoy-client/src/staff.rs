@@ -50,13 +50,14 @@ impl Client {
             .await
     }
 
-    /// The server's categories, archived ones included, remembered for offline use.
-    /// Offline (or when the server fails) the last list fetched.
+    /// The server's categories (for staff, archived ones too), remembered for offline
+    /// use. Offline (or when the server fails) the last list fetched.
     pub async fn categories(&self) -> Result<Vec<Category>> {
         let fetched = if matches!(self.connectivity(), Connectivity::Offline { .. }) {
             Err(ClientError::Network("offline".into()))
         } else {
-            self.inner.api.categories().await
+            let all = self.inner.user.role.is_staff();
+            self.inner.api.categories(all).await
         };
         match fetched {
             Ok(list) => {
@@ -102,9 +103,13 @@ impl Client {
     }
 
     /// Keeps the cache in step with a change made here, without another round trip.
+    /// Without a cached list there is nothing to keep in step: one category alone would
+    /// hide the others from New ticket.
     fn remember_category(&self, category: &Category) -> Result<()> {
         let store = self.store()?;
-        let mut list = store.cached_categories()?.unwrap_or_default();
+        let Some(mut list) = store.cached_categories()? else {
+            return Ok(());
+        };
         match list.iter_mut().find(|c| c.id == category.id) {
             Some(slot) => *slot = category.clone(),
             None => list.push(category.clone()),

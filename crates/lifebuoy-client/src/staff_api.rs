@@ -36,10 +36,14 @@ impl Api {
         .await
     }
 
-    /// `GET /api/v1/categories`: archived ones included (`active: false`).
-    pub async fn categories(&self) -> Result<CategoryList> {
-        self.json(self.request(Method::GET, "/api/v1/categories"))
-            .await
+    /// `GET /api/v1/categories`; `all` (staff only) includes archived ones.
+    pub async fn categories(&self, all: bool) -> Result<CategoryList> {
+        let query = [("all", all.to_string())];
+        self.json(
+            self.request(Method::GET, "/api/v1/categories")
+                .query(&query),
+        )
+        .await
     }
 
     pub async fn create_category(&self, body: &CreateCategory) -> Result<Category> {

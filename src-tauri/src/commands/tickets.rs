@@ -214,6 +214,7 @@ mod tests {
             id: Uuid::new_v4(),
             name: name.into(),
             active,
+            is_default: false,
             ticket_count: 0,
         };
         let known = [category("Printers", true), category("Fax", false)];

@@ -6,8 +6,8 @@ import type { Args } from "../test/backend";
 import { renderScreen } from "../test/render";
 import { AdminCategories } from "./AdminCategories";
 
-function category(name: string, ticket_count: number, active = true): Category {
-  return { id: `c-${name}`, name, ticket_count, active };
+function category(name: string, ticket_count: number, active = true, is_default = false): Category {
+  return { id: `c-${name}`, name, ticket_count, active, is_default };
 }
 
 function row(name: string): HTMLElement {
@@ -37,12 +37,20 @@ function server(initial: Category[]) {
 }
 
 test("the list shows ticket counts, archived last; archive and unarchive", async () => {
-  const backend = server([category("Network", 12), category("Fax", 3, false), category("Hardware", 0)]);
+  const backend = server([
+    category("Network", 12),
+    category("Fax", 3, false),
+    category("Hardware", 0),
+    category("general", 40, true, true),
+  ]);
   const user = userEvent.setup();
   renderScreen(<AdminCategories />);
   await screen.findByText("Network");
   const names = Array.from(document.querySelectorAll<HTMLElement>(".category-row")).map((r) => r.dataset.name);
-  expect(names).toEqual(["Hardware", "Network", "Fax"]);
+  expect(names).toEqual(["general", "Hardware", "Network", "Fax"]);
+  // The default category takes tickets filed without one: it cannot be archived.
+  expect(within(row("general")).queryByRole("button", { name: "Archive" })).toBeNull();
+  expect(row("general").querySelector(".category-default")).not.toBeNull();
   expect(row("Network").querySelector(".category-count")?.textContent).toBe("12");
 
   await user.click(within(row("Network")).getByRole("button", { name: "Archive" }));

@@ -3,7 +3,7 @@
  * (Enter saves, Escape cancels), archive and unarchive.
  * Stable selectors: #categories, #categories-error,
  * .category-row[data-name][data-active], .category-count, .rename-category,
- * .category-name-input, .save-category-name, .archive-category, .unarchive-category,
+ * .category-default, .category-name-input, .save-category-name, .archive-category, .unarchive-category,
  * #new-category-form (#new-category-name).
  */
 import { useState } from "react";
@@ -73,7 +73,10 @@ export function AdminCategories() {
           Categories
         </h1>
       </div>
-      <p className="hint">Archived categories stay on their tickets but are not offered for new ones.</p>
+      <p className="hint">
+        Archived categories stay on their tickets but are not offered for new ones. The default
+        category takes tickets filed without one, so it cannot be archived.
+      </p>
       {(error ?? categories.error) && (
         <p id="categories-error" className="error" role="alert">
           {error ?? categories.error}
@@ -112,7 +115,10 @@ export function AdminCategories() {
                 )}
               </td>
               <td className="category-count">{formatCount(c.ticket_count)}</td>
-              <td>{c.active ? "Active" : <span className="badge">Archived</span>}</td>
+              <td>
+                {c.active ? "Active" : <span className="badge">Archived</span>}
+                {c.is_default && <span className="badge category-default">Default</span>}
+              </td>
               <td className="actions">
                 {renaming?.id === c.id ? (
                   <>
@@ -128,7 +134,7 @@ export function AdminCategories() {
                     Rename
                   </button>
                 )}
-                {c.active ? (
+                {c.is_default ? null : c.active ? (
                   <button
                     type="button"
                     className="archive-category"

@@ -21,9 +21,9 @@ use sqlx::SqlitePool;
 use uuid::Uuid;
 
 use super::{
-    export::ExportRow, CategoryChange, Created, Credentials, DeadUpload, FeedEntry,
-    FinishedUpload, Idempotency, NewMessage, NewTicket, NewUser, Snapshot, Store, StoredFile,
-    TicketFilter, UserChange, UserFilter,
+    export::ExportRow, CategoryChange, Created, Credentials, DeadUpload, FeedEntry, FinishedUpload,
+    Idempotency, NewMessage, NewTicket, NewUser, Snapshot, Store, StoredFile, TicketFilter,
+    UserChange, UserFilter,
 };
 use crate::error::{Error, Result};
 
