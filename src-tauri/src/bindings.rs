@@ -5,7 +5,7 @@ use std::path::Path;
 
 use tauri_specta::{collect_commands, collect_events, Builder};
 
-use crate::commands::{compose, outbox, session, settings, staff, system, tickets};
+use crate::commands::{admin, compose, outbox, reports, session, settings, staff, system, tickets};
 use crate::{events, screenshot};
 
 pub fn builder() -> Builder<tauri::Wry> {
@@ -52,12 +52,22 @@ pub fn builder() -> Builder<tauri::Wry> {
             staff::mark_resolution,
             staff::bulk_update,
             staff::agents,
+            reports::stats,
+            reports::export_tickets,
+            reports::cancel_export,
+            admin::list_users,
+            admin::create_user,
+            admin::update_user,
+            admin::list_categories,
+            admin::create_category,
+            admin::update_category,
         ])
         .events(collect_events![
             events::Changed,
             events::OpenTicket,
             events::FilesDropped,
             events::NewTicketRequested,
+            reports::ExportProgressed,
         ])
         // One type per struct: the UI only reads what Rust sends and sends what it reads.
         .disable_serde_phases()

@@ -43,4 +43,13 @@ pub const COMMANDS: &[&str] = &[
     "mark_resolution",
     "bulk_update",
     "agents",
+    "stats",
+    "export_tickets",
+    "cancel_export",
+    "list_users",
+    "create_user",
+    "update_user",
+    "list_categories",
+    "create_category",
+    "update_category",
 ];

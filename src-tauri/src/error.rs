@@ -28,6 +28,13 @@ pub enum ErrorKind {
     Storage,
     /// The screen could not be captured.
     Screenshot,
+    /// The caller's role does not allow this (staff or admin screens).
+    Forbidden,
+    /// The server refused because of the current state (409): the last admin, a name
+    /// or email already taken.
+    Conflict,
+    /// The user stopped it; nothing was left behind.
+    Cancelled,
 }
 
 #[derive(Debug, Clone, Serialize, Type, thiserror::Error)]
@@ -83,6 +90,8 @@ impl From<ClientError> for AppError {
             ClientError::Store(_) | ClientError::Io(_) | ClientError::Data(_) => {
                 Self::storage(message)
             }
+            ClientError::NeedsConnection { .. } => Self::new(ErrorKind::Offline, message),
+            ClientError::Cancelled(_) => Self::new(ErrorKind::Cancelled, message),
         }
     }
 }

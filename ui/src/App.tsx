@@ -4,12 +4,15 @@ import { events } from "./bindings";
 import type { Changed, Connectivity, SessionInfo, User } from "./bindings";
 import { AppShell } from "./components/AppShell";
 import { ConnectivityIndicator } from "./components/ConnectivityIndicator";
+import { AdminCategories } from "./screens/AdminCategories";
+import { AdminUsers } from "./screens/AdminUsers";
 import { NewTicket } from "./screens/NewTicket";
 import { Outbox } from "./screens/Outbox";
 import { Queue } from "./screens/Queue";
 import { SettingsScreen } from "./screens/Settings";
 import { SignIn } from "./screens/SignIn";
 import { StaffTicket } from "./screens/StaffTicket";
+import { Stats } from "./screens/Stats";
 import { TicketDetail } from "./screens/TicketDetail";
 import { Tickets } from "./screens/Tickets";
 import { currentDropTarget } from "./state/dropTarget";
@@ -188,5 +191,11 @@ function Screen({
       return <Outbox />;
     case "settings":
       return <SettingsScreen staff={staff} />;
+    case "stats":
+      return <Stats />;
+    case "admin-users":
+      return <AdminUsers />;
+    case "admin-categories":
+      return <AdminCategories />;
   }
 }

@@ -69,7 +69,7 @@ export const api = {
   thumbnail: (...a: Parameters<typeof commands.thumbnail>) => unwrap(commands.thumbnail(...a)),
   saveAttachment: (...a: Parameters<typeof commands.saveAttachment>) =>
     unwrap(commands.saveAttachment(...a)),
-  categories: () => commands.categories(),
+  categories: () => unwrap(commands.categories()),
   validateTicket: (...a: Parameters<typeof commands.validateTicket>) =>
     commands.validateTicket(...a),
   loadDraft: (...a: Parameters<typeof commands.loadDraft>) => unwrap(commands.loadDraft(...a)),

@@ -33,8 +33,11 @@ export const commands = {
 	 *  where it went, or nothing if the user cancelled.
 	 */
 	saveAttachment: (attachmentId: string, fileName: string) => typedError<string | null, AppError>(__TAURI_INVOKE("save_attachment", { attachmentId, fileName })),
-	/**  The categories a ticket can be filed under. */
-	categories: () => __TAURI_INVOKE<string[]>("categories"),
+	/**
+	 *  The categories a ticket can be filed under: the server's active ones, or offline
+	 *  the last list fetched.
+	 */
+	categories: () => typedError<string[], AppError>(__TAURI_INVOKE("categories")),
 	/**
 	 *  Checks a new ticket with the same rules as the server, so the form can show
 	 *  messages at the fields before anything is submitted.
@@ -101,11 +104,25 @@ export const commands = {
 	bulkUpdate: (keys: string[], change: TicketChange) => typedError<BulkResult, AppError>(__TAURI_INVOKE("bulk_update", { keys, change })),
 	/**  Who a ticket can be assigned to. */
 	agents: () => typedError<UserRef[], AppError>(__TAURI_INVOKE("agents")),
+	stats: () => typedError<Stats, AppError>(__TAURI_INVOKE("stats")),
+	exportTickets: (filter: ExportFilter) => typedError<ExportOutcome, AppError>(__TAURI_INVOKE("export_tickets", { filter })),
+	/**  Stops the running export (if any); its partial file is removed. */
+	cancelExport: () => __TAURI_INVOKE<void>("cancel_export"),
+	listUsers: () => typedError<UserAccount[], AppError>(__TAURI_INVOKE("list_users")),
+	createUser: (user: CreateUser) => typedError<UserAccount, AppError>(__TAURI_INVOKE("create_user", { user })),
+	/**  Role, name, password or active; deactivating signs the user out everywhere. */
+	updateUser: (id: string, change: UpdateUser) => typedError<UserAccount, AppError>(__TAURI_INVOKE("update_user", { id, change })),
+	/**  Every category with its ticket count, archived ones included. */
+	listCategories: () => typedError<Category[], AppError>(__TAURI_INVOKE("list_categories")),
+	createCategory: (name: string) => typedError<Category, AppError>(__TAURI_INVOKE("create_category", { name })),
+	/**  Renames, archives or unarchives. */
+	updateCategory: (id: string, change: UpdateCategory) => typedError<Category, AppError>(__TAURI_INVOKE("update_category", { id, change })),
 };
 
 /** Events */
 export const events = {
 	changed: makeEvent<Changed, Changed>("changed"),
+	exportProgressed: makeEvent<ExportProgressed, ExportProgressed>("export-progressed"),
 	filesDropped: makeEvent<FilesDropped, FilesDropped>("files-dropped"),
 	newTicketRequested: makeEvent<NewTicketRequested, NewTicketRequested>("new-ticket-requested"),
 	openTicket: makeEvent<OpenTicket, OpenTicket>("open-ticket"),
@@ -160,6 +177,21 @@ export type BulkResult = {
 };
 
 /**
+ *  A ticket category. Tickets keep their category by name; renaming a category renames
+ *  it on its tickets in the same transaction, so none is left in a category that no
+ *  longer exists.
+ */
+export type Category = {
+	id: string,
+	name: string,
+	/**  Archived categories stay on their tickets but are not offered for new ones. */
+	active: boolean,
+	/**  Where a ticket filed without a category goes; it cannot be archived. */
+	is_default?: boolean,
+	ticket_count: number,
+};
+
+/**
  *  Something changed in the client: a reply, a status, connectivity, the outbox, or the
  *  local store (views re-read it; there is no refresh timer).
  */
@@ -178,6 +210,22 @@ count: number }) & { assignee?: never; file_name?: never; from?: never; id?: nev
 ({ type: "store_changed" }) & { assignee?: never; author?: never; count?: never; excerpt?: never; file_name?: never; from?: never; id?: never; number?: never; outbox_id?: never; reason?: never; requester?: never; sent?: never; subject?: never; ticket_key?: never; to?: never; total?: never };
 
 export type Connectivity = { state: "online" } | { state: "offline"; reason: string } | { state: "reconnecting" } | { state: "signed_out"; reason: string };
+
+/**  `POST /api/v1/users` (admin). */
+export type CreateUser = {
+	email: string,
+	name: string,
+	role: Role,
+	/**  At least 10 characters. */
+	password: string,
+};
+
+/**  Tickets created and resolved on one UTC day. */
+export type DayCount = {
+	date: string,
+	created: number,
+	resolved: number,
+};
 
 /**  A ticket or reply being written. `key` is `new-ticket` or `reply:<ticket key>`. */
 export type Draft = {
@@ -201,6 +249,14 @@ export type DraftText = {
 	text: string,
 	category: string | null,
 	priority: Priority | null,
+};
+
+/**  Durations over a set of tickets, in seconds; `null` when the set is empty. */
+export type DurationStats = {
+	/**  How many tickets the figures are over. */
+	count: number,
+	mean_seconds: number | null,
+	median_seconds: number | null,
 };
 
 /**
@@ -230,9 +286,53 @@ export type ErrorKind =
 /**  Local files or the local database failed. */
 "storage" | 
 /**  The screen could not be captured. */
-"screenshot";
+"screenshot" | 
+/**  The caller's role does not allow this (staff or admin screens). */
+"forbidden" | 
+/**
+ *  The server refused because of the current state (409): the last admin, a name
+ *  or email already taken.
+ */
+"conflict" | 
+/**  The user stopped it; nothing was left behind. */
+"cancelled";
 
 export type EventKind = "created" | "status_changed" | "priority_changed" | "category_changed" | "assignee_changed" | "related_article_changed" | "resolution_marked";
+
+/**  Which tickets to export: the ticket list's filters. */
+export type ExportFilter = {
+	/**  Empty: every status. */
+	statuses: Status[],
+	priority: Priority | null,
+	category: string | null,
+	/**  A user id, `me` or `none` (unassigned). */
+	assignee: string | null,
+	/**  First UTC day of the created range, included. */
+	created_from: string | null,
+	/**  Last UTC day of the created range, included. */
+	created_to: string | null,
+	/**  Full text over subject, description and messages. */
+	text: string | null,
+	/**  Start with a UTF-8 byte order mark, which Excel needs to read accents right. */
+	bom: boolean,
+};
+
+export type ExportOutcome = { outcome: "saved"; path: string; rows: number; bytes: number } | 
+/**  The user closed the save dialog: nothing was fetched. */
+{ outcome: "dismissed" } | 
+/**  Stopped with `cancel_export`: no file was written. */
+{ outcome: "cancelled" };
+
+/**  How far an export is. */
+export type ExportProgress = {
+	rows: number,
+	bytes: number,
+	/**  The server's `X-Total-Count`, when it sent one. */
+	total_rows: number | null,
+};
+
+/**  How far the running export is (rows against the server's total, and bytes). */
+export type ExportProgressed = ExportProgress;
 
 /**  One problem with one input field, as the API reports it in `errors[]`. */
 export type FieldError = {
@@ -442,6 +542,31 @@ export type StaffTicket = {
 	timeline: TicketEvent[],
 };
 
+/**  Support figures for staff. Every figure is computed by the database. */
+export type Stats = {
+	/**  Tickets not RESOLVED or CLOSED. */
+	open: number,
+	/**  Open tickets with no assignee. */
+	unassigned: number,
+	/**  Every status, with 0 where there are none. */
+	by_status: { [key in string]: number },
+	/**  Every priority, with 0 where there are none. */
+	by_priority: { [key in string]: number },
+	by_category: { [key in string]: number },
+	/**  From creation to the first public staff reply, over tickets that have one. */
+	first_response: DurationStats,
+	/**  From creation to resolution, over tickets that are resolved now. */
+	resolution: DurationStats,
+	/**  Tickets created in the last 30 days. */
+	created_30d: number,
+	/**  Of those, how many have been resolved. */
+	resolved_30d: number,
+	/**  resolved_30d / created_30d; `null` when nothing was created. */
+	resolution_rate_30d: number | null,
+	/**  The last 30 UTC days, oldest first, today included, with zeros where nothing happened. */
+	by_day: DayCount[],
+};
+
 /**  Where a ticket is in its life. The legal moves are exactly those of the v1 contract. */
 export type Status = "NEW" | "IN_PROGRESS" | "WAITING_FOR_USER" | "ON_HOLD" | "RESOLVED" | "CLOSED";
 
@@ -527,11 +652,40 @@ export type TicketQuery = {
 
 export type TicketSort = "updated_desc" | "created_desc" | "priority_desc";
 
+/**  `PATCH /api/v1/categories/{id}` (admin). */
+export type UpdateCategory = {
+	name?: string | null,
+	active?: boolean | null,
+};
+
+/**
+ *  `PATCH /api/v1/users/{id}` (admin). Deactivating revokes every session at once; the
+ *  last active admin can be neither demoted nor deactivated (409).
+ */
+export type UpdateUser = {
+	name?: string | null,
+	role?: Role | null,
+	active?: boolean | null,
+	/**  Sets a new password and revokes the user's sessions. */
+	password?: string | null,
+};
+
 export type User = {
 	id: string,
 	email: string,
 	name: string,
 	role: Role,
+};
+
+/**  A user as staff see it (`GET /api/v1/users`). */
+export type UserAccount = {
+	id: string,
+	email: string,
+	name: string,
+	role: Role,
+	/**  A deactivated user cannot sign in and has no sessions. */
+	active: boolean,
+	created_at: string,
 };
 
 /**  Who a ticket belongs to or is assigned to. */

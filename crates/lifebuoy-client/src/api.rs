@@ -56,7 +56,7 @@ impl Api {
         self.token.read().ok().and_then(|t| t.clone())
     }
 
-    fn request(&self, method: Method, path: &str) -> RequestBuilder {
+    pub(crate) fn request(&self, method: Method, path: &str) -> RequestBuilder {
         let mut req = self.http.request(method, format!("{}{path}", self.base));
         if let Some(token) = self.token() {
             req = req.bearer_auth(token);
@@ -64,7 +64,7 @@ impl Api {
         req
     }
 
-    async fn send(&self, req: RequestBuilder, timeout: Duration) -> Result<Response> {
+    pub(crate) async fn send(&self, req: RequestBuilder, timeout: Duration) -> Result<Response> {
         let res = req
             .timeout(timeout)
             .send()
@@ -73,7 +73,7 @@ impl Api {
         check(res).await
     }
 
-    async fn json<T: DeserializeOwned>(&self, req: RequestBuilder) -> Result<T> {
+    pub(crate) async fn json<T: DeserializeOwned>(&self, req: RequestBuilder) -> Result<T> {
         let res = self.send(req, Duration::from_secs(30)).await?;
         res.json().await.map_err(ClientError::from_reqwest)
     }
@@ -277,7 +277,7 @@ pub fn normalise_server(server: &str) -> Result<String> {
     }
 }
 
-async fn check(res: Response) -> Result<Response> {
+pub(crate) async fn check(res: Response) -> Result<Response> {
     let status = res.status();
     if status.is_success() {
         return Ok(res);

@@ -29,6 +29,13 @@ pub enum ClientError {
     Io(#[from] std::io::Error),
     #[error("unexpected data: {0}")]
     Data(String),
+    /// Work that only the server can do (stats, exports, user management) while it
+    /// cannot be reached; nothing was queued.
+    #[error("{what} needs a connection to the server ({detail})")]
+    NeedsConnection { what: String, detail: String },
+    /// The user stopped it; nothing was left behind.
+    #[error("{0} was cancelled")]
+    Cancelled(String),
 }
 
 impl ClientError {

@@ -11,9 +11,12 @@ mod client;
 pub mod credentials;
 pub mod error;
 pub mod events;
+pub mod export;
 pub mod paths;
 pub mod sse;
 mod staff;
+pub mod staff_api;
+mod staff_online;
 pub mod store;
 mod sync;
 pub mod system_info;
@@ -23,10 +26,13 @@ mod worker;
 pub use client::{Client, ClientOptions, NewTicket};
 pub use error::{ClientError, Result};
 pub use events::{Announcement, AnnouncementKind, ClientEvent, Connectivity};
+pub use export::{ExportFilter, ExportProgress, ExportReport};
 pub use staff::TicketChange;
 pub use store::{
     AssigneeFilter, Draft, LocalMessage, LocalTicket, LocalTicketDetail, OutboxItem, OutboxKind,
     OutboxState, QueueFilter, TicketFilter,
 };
 pub use sync::SyncReport;
+/// Cancels a running export.
+pub use tokio_util::sync::CancellationToken;
 pub use worker::FlushReport;

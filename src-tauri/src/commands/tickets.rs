@@ -3,6 +3,7 @@
 
 use base64::Engine;
 use lifebuoy_client::{LocalTicket, LocalTicketDetail, TicketFilter};
+use lifebuoy_domain::staff::Category;
 use lifebuoy_domain::validation::{self, Checker};
 use lifebuoy_domain::{FieldError, Priority, Status};
 use serde::{Deserialize, Serialize};
@@ -141,16 +142,36 @@ pub async fn save_attachment(
     Ok(Some(path.display().to_string()))
 }
 
-/// The categories a ticket can be filed under.
+/// Offered before the server's list was ever fetched (first start, offline).
+const BUILT_IN_CATEGORIES: [&str; 6] = [
+    "general", "hardware", "software", "network", "access", "other",
+];
+
+/// The categories a ticket can be filed under: the server's active ones, or offline
+/// the last list fetched.
 #[tauri::command]
 #[specta::specta]
-pub fn categories() -> Vec<String> {
-    [
-        "general", "hardware", "software", "network", "access", "other",
-    ]
-    .into_iter()
-    .map(str::to_owned)
-    .collect()
+pub async fn categories(state: State<'_, AppState>) -> AppResult<Vec<String>> {
+    let client = state.client().await?;
+    let known = match client.categories().await {
+        Ok(list) => Some(list),
+        Err(e) => {
+            tracing::info!(error = %e, "using the last known categories");
+            client.cached_categories()?
+        }
+    };
+    Ok(offered_categories(known.as_deref()))
+}
+
+fn offered_categories(known: Option<&[Category]>) -> Vec<String> {
+    match known {
+        Some(list) => list
+            .iter()
+            .filter(|c| c.active)
+            .map(|c| c.name.clone())
+            .collect(),
+        None => BUILT_IN_CATEGORIES.map(str::to_owned).to_vec(),
+    }
 }
 
 /// Checks a new ticket with the same rules as the server, so the form can show
@@ -185,6 +206,20 @@ mod tests {
         assert_eq!(c.waiting_for_me, 3);
         assert_eq!(c.resolved, 1);
         assert_eq!(c.in_progress, 0);
+    }
+
+    #[test]
+    fn the_form_offers_active_server_categories_and_the_built_in_ones_only_before_a_fetch() {
+        let category = |name: &str, active| Category {
+            id: Uuid::new_v4(),
+            name: name.into(),
+            active,
+            is_default: false,
+            ticket_count: 0,
+        };
+        let known = [category("Printers", true), category("Fax", false)];
+        assert_eq!(offered_categories(Some(&known)), vec!["Printers"]);
+        assert_eq!(offered_categories(None).len(), BUILT_IN_CATEGORIES.len());
     }
 
     #[test]

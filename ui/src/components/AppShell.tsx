@@ -6,6 +6,7 @@ import { useLoad } from "../state/changes";
 import type { Route } from "../state/navigation";
 import { useNavigate } from "../state/navigation";
 import { ConnectivityIndicator } from "./ConnectivityIndicator";
+import { StaffNav } from "./reports/StaffNav";
 import { SignOutDialog } from "./SignOutDialog";
 
 interface Props {
@@ -18,12 +19,16 @@ interface Props {
 
 type Section = "tickets" | "outbox" | "settings";
 
-function sectionOf(route: Route): Section {
+function sectionOf(route: Route): Section | null {
   switch (route.name) {
     case "outbox":
       return "outbox";
     case "settings":
       return "settings";
+    case "stats":
+    case "admin-users":
+    case "admin-categories":
+      return null;
     default:
       return "tickets";
   }
@@ -84,6 +89,7 @@ export function AppShell({ user, connectivity, route, onSignedOut, children }: P
       </header>
       <nav className="app-nav" aria-label="Main">
         {navButton("nav-tickets", "tickets", user.role === "requester" ? "Tickets" : "Queue")}
+        <StaffNav role={user.role} route={route} />
         {navButton(
           "nav-outbox",
           "outbox",

@@ -9,7 +9,10 @@ export type Route =
   | { name: "ticket"; key: string }
   | { name: "new-ticket"; screenshotReady: boolean }
   | { name: "outbox" }
-  | { name: "settings" };
+  | { name: "settings" }
+  | { name: "stats" }
+  | { name: "admin-users" }
+  | { name: "admin-categories" };
 
 export type Navigate = (route: Route) => void;
 

@@ -1,6 +1,7 @@
 //! The local store: one SQLite file per server and account, read by the UI, written by
 //! sync and the outbox. WAL, so reads never wait for a write.
 
+mod categories;
 mod drafts;
 mod outbox;
 mod queue;
