@@ -8,7 +8,7 @@ use lifebuoy_domain::{FieldError, Priority, Status};
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
-use crate::store::cursor::{fts_query, Cursor};
+use crate::store::cursor::{search_words, Cursor};
 use crate::store::{AssigneeFilter, TicketFilter};
 
 pub const DEFAULT_LIMIT: u32 = 25;
@@ -89,7 +89,7 @@ pub fn parse(raw: Option<&str>, me: Uuid) -> Result<TicketFilter> {
                     }),
             },
             "q" => {
-                filter.fts = fts_query(value);
+                filter.search = search_words(value);
                 Ok(())
             }
             "created_after" => time("created_after", value).map(|t| filter.created_after = Some(t)),

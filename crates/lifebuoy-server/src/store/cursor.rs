@@ -62,16 +62,15 @@ impl Cursor {
     }
 }
 
-/// Turns what a user typed into an FTS5 query that cannot be a syntax error: every word
-/// becomes a quoted prefix term, all of which must match.
-pub fn fts_query(text: &str) -> Option<String> {
-    let terms: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
+/// The words of what a user typed, lowercase, at most 16: letters and digits only, so that
+/// quoted (see `sqlite::search`) none can ever be FTS5 syntax. A ticket matches when it has
+/// a word starting with each of them.
+pub fn search_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .take(16)
-        .map(|w| format!("\"{}\"*", w.to_lowercase()))
-        .collect();
-    (!terms.is_empty()).then(|| terms.join(" "))
+        .map(str::to_lowercase)
+        .collect()
 }
 
 #[cfg(test)]
@@ -101,17 +100,11 @@ mod tests {
     }
 
     #[test]
-    fn search_text_becomes_quoted_prefix_terms() {
-        assert_eq!(
-            fts_query("Printer JAMS!").as_deref(),
-            Some("\"printer\"* \"jams\"*")
-        );
-        // Operators become plain quoted words: they can never be FTS5 syntax.
-        assert_eq!(
-            fts_query("\" OR NEAR( *").as_deref(),
-            Some("\"or\"* \"near\"*")
-        );
-        assert_eq!(fts_query("\"(*)\""), None);
-        assert_eq!(fts_query("  "), None);
+    fn search_text_becomes_plain_words() {
+        assert_eq!(search_words("Printer JAMS!"), ["printer", "jams"]);
+        // Operators become plain words: they can never be FTS5 syntax.
+        assert_eq!(search_words("\" OR NEAR( *"), ["or", "near"]);
+        assert!(search_words("\"(*)\"").is_empty());
+        assert!(search_words("  ").is_empty());
     }
 }

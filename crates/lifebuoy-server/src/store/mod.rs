@@ -130,8 +130,8 @@ pub struct TicketFilter {
     pub view: Option<QueueView>,
     /// A requester's user id (staff lists; a requester only ever sees their own).
     pub requester: Option<Uuid>,
-    /// Terms already made safe for FTS5 (see `cursor::fts_query`).
-    pub fts: Option<String>,
+    /// The words of `q` (see `cursor::search_words`); empty when there is no search.
+    pub search: Vec<String>,
     pub created_after: Option<DateTime<Utc>>,
     pub created_before: Option<DateTime<Utc>>,
     pub sort: TicketSort,

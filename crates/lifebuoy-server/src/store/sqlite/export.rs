@@ -7,6 +7,7 @@ use lifebuoy_domain::rules::Actor;
 use lifebuoy_domain::{ticket_number, Priority};
 use sqlx::{QueryBuilder, Sqlite};
 
+use super::search::{self, Search};
 use super::tickets::push_filters;
 use super::{parse_stored, to_time, SqliteStore};
 use crate::error::{Error, Result};
@@ -70,9 +71,18 @@ fn unpaged(filter: &TicketFilter) -> TicketFilter {
 
 impl SqliteStore {
     pub(super) async fn count_export(&self, viewer: Actor, filter: &TicketFilter) -> Result<i64> {
+        let mut conn = self.reader.acquire().await?;
+        // A count needs every match anyway: collecting them beats testing every ticket.
+        let search = match filter.search.is_empty() {
+            true => None,
+            false => Some(Search {
+                dense: false,
+                ..search::plan(&mut conn, viewer, &filter.search).await?
+            }),
+        };
         let mut qb = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM tickets t WHERE 1 = 1");
-        push_filters(&mut qb, viewer, &unpaged(filter));
-        Ok(qb.build_query_scalar().fetch_one(&self.reader).await?)
+        push_filters(&mut qb, viewer, &unpaged(filter), search.as_ref());
+        Ok(qb.build_query_scalar().fetch_one(&mut *conn).await?)
     }
 
     pub(super) async fn export_rows(
@@ -82,13 +92,18 @@ impl SqliteStore {
         after_seq: i64,
         limit: u32,
     ) -> Result<Vec<ExportRow>> {
+        let mut conn = self.reader.acquire().await?;
+        let search = match filter.search.is_empty() {
+            true => None,
+            false => Some(search::plan(&mut conn, viewer, &filter.search).await?),
+        };
         let mut qb = QueryBuilder::<Sqlite>::new(EXPORT_SELECT);
         qb.push(" WHERE t.seq > ").push_bind(after_seq);
-        push_filters(&mut qb, viewer, &unpaged(filter));
+        push_filters(&mut qb, viewer, &unpaged(filter), search.as_ref());
         qb.push(" ORDER BY t.seq LIMIT ")
             .push_bind(i64::from(limit.max(1)));
         qb.build_query_as::<Row>()
-            .fetch_all(&self.reader)
+            .fetch_all(&mut *conn)
             .await?
             .into_iter()
             .map(Row::into_export)

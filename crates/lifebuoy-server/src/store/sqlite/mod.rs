@@ -32,6 +32,7 @@ mod export;
 mod feed;
 mod queue;
 mod rows;
+mod search;
 mod stats;
 mod tickets;
 mod uploads;

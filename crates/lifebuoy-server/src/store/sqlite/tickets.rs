@@ -9,6 +9,7 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use uuid::Uuid;
 
 use super::rows::{self, author, ticket_row, TicketRow};
+use super::search::{self, Search};
 use super::{parse_id, to_time, uploads, SqliteStore};
 use crate::error::{Error, Result};
 use crate::store::cursor::Cursor;
@@ -20,9 +21,14 @@ impl SqliteStore {
         viewer: Actor,
         filter: &TicketFilter,
     ) -> Result<TicketPage> {
+        let mut conn = self.reader.acquire().await?;
+        let search = match filter.search.is_empty() {
+            true => None,
+            false => Some(search::plan(&mut conn, viewer, &filter.search).await?),
+        };
         let mut qb = QueryBuilder::<Sqlite>::new(rows::TICKET_SELECT);
         qb.push(" WHERE 1 = 1");
-        push_filters(&mut qb, viewer, filter);
+        push_filters(&mut qb, viewer, filter, search.as_ref());
         let limit = i64::from(filter.limit.clamp(1, 100));
         qb.push(match filter.sort {
             TicketSort::UpdatedDesc => " ORDER BY t.updated_at DESC, t.seq DESC",
@@ -30,7 +36,7 @@ impl SqliteStore {
             TicketSort::PriorityDesc => " ORDER BY t.priority DESC, t.updated_at DESC, t.seq DESC",
         });
         qb.push(" LIMIT ").push_bind(limit + 1);
-        let mut found: Vec<TicketRow> = qb.build_query_as().fetch_all(&self.reader).await?;
+        let mut found: Vec<TicketRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
         let more = found.len() as i64 > limit;
         found.truncate(limit as usize);
         let next_cursor = match found.last() {
@@ -84,7 +90,12 @@ impl SqliteStore {
     }
 }
 
-pub(super) fn push_filters(qb: &mut QueryBuilder<Sqlite>, viewer: Actor, filter: &TicketFilter) {
+pub(super) fn push_filters(
+    qb: &mut QueryBuilder<Sqlite>,
+    viewer: Actor,
+    filter: &TicketFilter,
+    search: Option<&Search>,
+) {
     if !viewer.role.is_staff() {
         qb.push(" AND t.requester_id = ")
             .push_bind(viewer.id.to_string());
@@ -133,15 +144,8 @@ pub(super) fn push_filters(qb: &mut QueryBuilder<Sqlite>, viewer: Actor, filter:
         qb.push(" AND t.created_at < ")
             .push_bind(before.timestamp_millis());
     }
-    if let Some(fts) = &filter.fts {
-        qb.push(" AND (t.seq IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ")
-            .push_bind(fts.clone())
-            .push(") OR t.seq IN (SELECT m.ticket_seq FROM messages_fts f JOIN messages m ON m.seq = f.rowid WHERE messages_fts MATCH ")
-            .push_bind(fts.clone());
-        if !viewer.role.is_staff() {
-            qb.push(" AND m.internal = 0");
-        }
-        qb.push("))");
+    if let Some(search) = search {
+        push_search(qb, viewer, search);
     }
     if let Some(c) = filter.after {
         match filter.sort {
@@ -165,6 +169,37 @@ pub(super) fn push_filters(qb: &mut QueryBuilder<Sqlite>, viewer: Actor, filter:
                     .push(")");
             }
         }
+    }
+}
+
+/// The full-text condition, by the plan `search::plan` chose.
+fn push_search(qb: &mut QueryBuilder<Sqlite>, viewer: Actor, search: &Search) {
+    let visible = if viewer.role.is_staff() {
+        ""
+    } else {
+        " AND m.internal = 0"
+    };
+    if search.dense {
+        qb.push(" AND (EXISTS (SELECT 1 FROM tickets_fts WHERE tickets_fts MATCH ")
+            .push_bind(search.expr.clone())
+            .push(
+                " AND rowid = t.seq) OR EXISTS (SELECT 1 FROM messages m JOIN messages_fts f \
+                   ON f.rowid = m.seq WHERE m.ticket_seq = t.seq",
+            )
+            .push(visible)
+            .push(" AND messages_fts MATCH ")
+            .push_bind(search.expr.clone())
+            .push("))");
+    } else {
+        qb.push(" AND (t.seq IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ")
+            .push_bind(search.expr.clone())
+            .push(
+                ") OR t.seq IN (SELECT m.ticket_seq FROM messages_fts f JOIN messages m \
+                   ON m.seq = f.rowid WHERE messages_fts MATCH ",
+            )
+            .push_bind(search.expr.clone())
+            .push(visible)
+            .push("))");
     }
 }
 
