@@ -7,7 +7,7 @@ use crate::cpu::Share;
 use crate::load::Outcome;
 use crate::machine::Machine;
 use crate::report::{
-    at_most, heading, item, mb, preamble, table, thousands, OTHER_CPU_WARNING_PCT,
+    at_most, heading, item, mb, preamble, table, thousands, RunInfo, OTHER_CPU_WARNING_PCT,
 };
 
 pub const FIRST_SYNC_TARGET_S: f64 = 3.0;
@@ -32,9 +32,17 @@ pub fn render(r: &ClientReport, markdown: bool) -> String {
     let item = item(markdown);
     let m = &r.machine;
     let p = &r.probe;
-    preamble(&mut out, markdown, &r.command, m, "data");
-    let _ = writeln!(out, "{item}build: {}; SQLite {}", m.build, m.sqlite);
-    let _ = writeln!(out, "{item}{}", r.settings);
+    preamble(
+        &mut out,
+        markdown,
+        &RunInfo {
+            command: &r.command,
+            machine: m,
+            data: "data",
+            sqlite: true,
+            settings: &r.settings,
+        },
+    );
     let _ = writeln!(
         out,
         "{item}server database {:.1} MB; server VmHWM over the run {:.1} MB; CPU over the probe's life \

@@ -3,7 +3,9 @@
 use std::fmt::Write;
 
 use crate::machine::Machine;
-use crate::report::{at_most, cpu_cell, heading, item, mb, preamble, table, OTHER_CPU_WARNING_PCT};
+use crate::report::{
+    at_most, cpu_cell, heading, item, mb, preamble, table, RunInfo, OTHER_CPU_WARNING_PCT,
+};
 use crate::transfers::Moved;
 
 pub const UPLOAD_RSS_TARGET_MB: f64 = 150.0;
@@ -81,16 +83,17 @@ pub struct FilesReport {
 pub fn render(r: &FilesReport, markdown: bool) -> String {
     let mut out = String::new();
     let item = item(markdown);
-    let m = &r.machine;
     preamble(
         &mut out,
         markdown,
-        &r.command,
-        m,
-        "server data and disk floor",
+        &RunInfo {
+            command: &r.command,
+            machine: &r.machine,
+            data: "server data and disk floor",
+            sqlite: false,
+            settings: &r.settings,
+        },
     );
-    let _ = writeln!(out, "{item}build: {}", m.build);
-    let _ = writeln!(out, "{item}{}", r.settings);
     let _ = writeln!(
         out,
         "{item}CPU column: share of the whole machine used by server/bench/everything else, in %; \

@@ -150,25 +150,50 @@ pub fn code(s: &str, markdown: bool) -> String {
     }
 }
 
-/// The lines every group's results open with: how it was run, and on what machine, with
-/// `data` naming what lives on the measured filesystem.
-pub fn preamble(out: &mut String, markdown: bool, command: &str, m: &Machine, data: &str) {
+/// How a group was run, for the lines its results open with.
+pub struct RunInfo<'a> {
+    pub command: &'a str,
+    pub machine: &'a Machine,
+    /// What lives on the measured filesystem ("databases", "data", …).
+    pub data: &'a str,
+    /// Whether the build line names the SQLite version (the groups that measure it).
+    pub sqlite: bool,
+    pub settings: &'a str,
+}
+
+/// The lines every group's results open with: how it was run, and on what machine.
+pub fn preamble(out: &mut String, markdown: bool, run: &RunInfo<'_>) {
     let item = item(markdown);
-    let _ = writeln!(out, "{item}command: {}", code(command, markdown));
+    let m = run.machine;
+    let _ = writeln!(out, "{item}command: {}", code(run.command, markdown));
     let _ = writeln!(
         out,
-        "{item}machine: {} × {}, {:.1} GiB RAM, {}, kernel {}, {data} on {}",
-        m.cores, m.cpu, m.memory_gib, m.os, m.kernel, m.filesystem
+        "{item}machine: {} × {}, {:.1} GiB RAM, {}, kernel {}, {} on {}",
+        m.cores, m.cpu, m.memory_gib, m.os, m.kernel, run.data, m.filesystem
     );
+    if run.sqlite {
+        let _ = writeln!(out, "{item}build: {}; SQLite {}", m.build, m.sqlite);
+    } else {
+        let _ = writeln!(out, "{item}build: {}", m.build);
+    }
+    let _ = writeln!(out, "{item}{}", run.settings);
 }
 
 pub fn render(r: &Report, markdown: bool) -> String {
     let mut out = String::new();
     let m = &r.machine;
     let item = item(markdown);
-    preamble(&mut out, markdown, &r.command, m, "databases");
-    let _ = writeln!(out, "{item}build: {}; SQLite {}", m.build, m.sqlite);
-    let _ = writeln!(out, "{item}{}", r.settings);
+    preamble(
+        &mut out,
+        markdown,
+        &RunInfo {
+            command: &r.command,
+            machine: m,
+            data: "databases",
+            sqlite: true,
+            settings: &r.settings,
+        },
+    );
     let _ = writeln!(
         out,
         "{item}CPU column: share of the whole machine (all cores) used by server/bench/everything else \

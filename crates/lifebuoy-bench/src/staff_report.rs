@@ -5,7 +5,9 @@ use std::fmt::Write;
 use crate::cpu::Share;
 use crate::load::Outcome;
 use crate::machine::Machine;
-use crate::report::{at_most, code, cpu_cell, heading, item, mb, preamble, table, thousands};
+use crate::report::{
+    at_most, code, cpu_cell, heading, item, mb, preamble, table, thousands, RunInfo,
+};
 
 pub const QUEUE_P99_TARGET_MS: f64 = 15.0;
 pub const STATS_P99_TARGET_MS: f64 = 100.0;
@@ -49,9 +51,17 @@ pub fn render(r: &StaffReport, markdown: bool) -> String {
     let mut out = String::new();
     let m = &r.machine;
     let item = item(markdown);
-    preamble(&mut out, markdown, &r.command, m, "databases");
-    let _ = writeln!(out, "{item}build: {}; SQLite {}", m.build, m.sqlite);
-    let _ = writeln!(out, "{item}{}", r.settings);
+    preamble(
+        &mut out,
+        markdown,
+        &RunInfo {
+            command: &r.command,
+            machine: m,
+            data: "databases",
+            sqlite: true,
+            settings: &r.settings,
+        },
+    );
     let _ = writeln!(
         out,
         "{item}CPU column: share of the whole machine used by server/bench/everything else, in %\n"
