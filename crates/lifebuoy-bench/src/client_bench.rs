@@ -8,7 +8,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
-use clap::{Args, ValueEnum};
+use clap::Args;
 use lifebuoy_server::store::sqlite::Durability;
 use tokio::process::Command;
 
@@ -53,10 +53,7 @@ pub struct ClientArgs {
 pub async fn bench(args: ClientArgs) -> Result<()> {
     let server_bin = run::server_binary(args.server_bin.clone())?;
     let (work_dir, _temp) = run::work_dir(args.work_dir.as_deref())?;
-    let durability = args
-        .durability
-        .to_possible_value()
-        .map_or_else(|| "full".to_owned(), |v| v.get_name().to_owned());
+    let durability = run::durability_name(args.durability);
     let machine = machine::describe(&work_dir);
     let dataset = client_data::ensure(
         &work_dir,

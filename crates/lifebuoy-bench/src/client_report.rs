@@ -6,7 +6,9 @@ use crate::client_probe::ProbeResult;
 use crate::cpu::Share;
 use crate::load::Outcome;
 use crate::machine::Machine;
-use crate::report::{heading, mb, table, thousands, OTHER_CPU_WARNING_PCT};
+use crate::report::{
+    at_most, heading, item, mb, preamble, table, thousands, RunInfo, OTHER_CPU_WARNING_PCT,
+};
 
 pub const FIRST_SYNC_TARGET_S: f64 = 3.0;
 pub const CLIENT_RSS_TARGET_MB: f64 = 150.0;
@@ -25,34 +27,22 @@ pub struct ClientReport {
     pub server_hwm_kib: u64,
 }
 
-fn verdict(measured: f64, target: f64) -> String {
-    if measured <= target {
-        "met".to_owned()
-    } else {
-        format!("MISSED by {:.0}%", (measured / target - 1.0) * 100.0)
-    }
-}
-
 pub fn render(r: &ClientReport, markdown: bool) -> String {
     let mut out = String::new();
-    let item = if markdown { "- " } else { "" };
-    let code = |s: &str| {
-        if markdown {
-            format!("`{s}`")
-        } else {
-            s.to_owned()
-        }
-    };
+    let item = item(markdown);
     let m = &r.machine;
     let p = &r.probe;
-    let _ = writeln!(out, "{item}command: {}", code(&r.command));
-    let _ = writeln!(
-        out,
-        "{item}machine: {} × {}, {:.1} GiB RAM, {}, kernel {}, data on {}",
-        m.cores, m.cpu, m.memory_gib, m.os, m.kernel, m.filesystem
+    preamble(
+        &mut out,
+        markdown,
+        &RunInfo {
+            command: &r.command,
+            machine: m,
+            data: "data",
+            sqlite: true,
+            settings: &r.settings,
+        },
     );
-    let _ = writeln!(out, "{item}build: {}; SQLite {}", m.build, m.sqlite);
-    let _ = writeln!(out, "{item}{}", r.settings);
     let _ = writeln!(
         out,
         "{item}server database {:.1} MB; server VmHWM over the run {:.1} MB; CPU over the probe's life \
@@ -205,12 +195,12 @@ pub fn render(r: &ClientReport, markdown: bool) -> String {
         vec![
             format!("first sync ≤ {FIRST_SYNC_TARGET_S} s"),
             format!("{:.2} s", p.first_sync_ms / 1000.0),
-            verdict(p.first_sync_ms / 1000.0, FIRST_SYNC_TARGET_S),
+            at_most(p.first_sync_ms / 1000.0, FIRST_SYNC_TARGET_S),
         ],
         vec![
             format!("client RSS ≤ {CLIENT_RSS_TARGET_MB:.0} MB (VmHWM after the first sync)"),
             format!("{:.1} MB", mb(p.hwm_after_first_sync_kib)),
-            verdict(mb(p.hwm_after_first_sync_kib), CLIENT_RSS_TARGET_MB),
+            at_most(mb(p.hwm_after_first_sync_kib), CLIENT_RSS_TARGET_MB),
         ],
         vec![
             format!(
@@ -218,12 +208,12 @@ pub fn render(r: &ClientReport, markdown: bool) -> String {
                 thousands(INCREMENTAL_TARGET_BYTES)
             ),
             format!("{} bytes", thousands(incremental)),
-            verdict(incremental as f64, INCREMENTAL_TARGET_BYTES as f64),
+            at_most(incremental as f64, INCREMENTAL_TARGET_BYTES as f64),
         ],
         vec![
             "the same, read as 2 KiB (2,048 bytes)".to_owned(),
             format!("{} bytes", thousands(incremental)),
-            verdict(incremental as f64, 2_048.0),
+            at_most(incremental as f64, 2_048.0),
         ],
         vec![
             format!(
@@ -234,7 +224,7 @@ pub fn render(r: &ClientReport, markdown: bool) -> String {
             if outbox_errors > 0 {
                 format!("{outbox_errors} not sent")
             } else {
-                verdict(p.outbox_flush_ms / 1000.0, FLUSH_TARGET_S)
+                at_most(p.outbox_flush_ms / 1000.0, FLUSH_TARGET_S)
             },
         ],
         vec![
@@ -243,7 +233,7 @@ pub fn render(r: &ClientReport, markdown: bool) -> String {
             if p.events_missed > 0 {
                 format!("{} missed", p.events_missed)
             } else {
-                verdict(events.percentile_ms(99.0), EVENT_P99_TARGET_MS)
+                at_most(events.percentile_ms(99.0), EVENT_P99_TARGET_MS)
             },
         ],
     ];

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-use clap::{Args, ValueEnum};
+use clap::Args;
 use lifebuoy_server::store::sqlite::Durability;
 use reqwest::header::HeaderValue;
 
@@ -70,10 +70,7 @@ pub async fn bench(args: FilesArgs) -> Result<()> {
     };
     let server_bin = run::server_binary(args.server_bin.clone())?;
     let (work_dir, _temp) = run::work_dir(args.work_dir.as_deref())?;
-    let durability = args
-        .durability
-        .to_possible_value()
-        .map_or_else(|| "full".to_owned(), |v| v.get_name().to_owned());
+    let durability = run::durability_name(args.durability);
     let largest_kib = args
         .sizes_kib
         .iter()

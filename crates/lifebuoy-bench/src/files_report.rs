@@ -3,7 +3,9 @@
 use std::fmt::Write;
 
 use crate::machine::Machine;
-use crate::report::{heading, mb, table, OTHER_CPU_WARNING_PCT};
+use crate::report::{
+    at_most, cpu_cell, heading, item, mb, preamble, table, RunInfo, OTHER_CPU_WARNING_PCT,
+};
 use crate::transfers::Moved;
 
 pub const UPLOAD_RSS_TARGET_MB: f64 = 150.0;
@@ -78,30 +80,20 @@ pub struct FilesReport {
     pub memory: MemoryPhase,
 }
 
-fn cpu_cell(m: &Moved) -> String {
-    let c = &m.outcome.cpu;
-    format!("{:.0}/{:.0}/{:.0}", c.server, c.bench, c.other)
-}
-
 pub fn render(r: &FilesReport, markdown: bool) -> String {
     let mut out = String::new();
-    let item = if markdown { "- " } else { "" };
-    let code = |s: &str| {
-        if markdown {
-            format!("`{s}`")
-        } else {
-            s.to_owned()
-        }
-    };
-    let m = &r.machine;
-    let _ = writeln!(out, "{item}command: {}", code(&r.command));
-    let _ = writeln!(
-        out,
-        "{item}machine: {} × {}, {:.1} GiB RAM, {}, kernel {}, server data and disk floor on {}",
-        m.cores, m.cpu, m.memory_gib, m.os, m.kernel, m.filesystem
+    let item = item(markdown);
+    preamble(
+        &mut out,
+        markdown,
+        &RunInfo {
+            command: &r.command,
+            machine: &r.machine,
+            data: "server data and disk floor",
+            sqlite: false,
+            settings: &r.settings,
+        },
     );
-    let _ = writeln!(out, "{item}build: {}", m.build);
-    let _ = writeln!(out, "{item}{}", r.settings);
     let _ = writeln!(
         out,
         "{item}CPU column: share of the whole machine used by server/bench/everything else, in %; \
@@ -153,7 +145,7 @@ pub fn render(r: &FilesReport, markdown: bool) -> String {
                     } else {
                         format!("{:.1}", mb(row.peak_rss_kib))
                     },
-                    cpu_cell(&row.moved),
+                    cpu_cell(&row.moved.outcome.cpu),
                     vs,
                 ]
             })
@@ -230,7 +222,7 @@ pub fn render(r: &FilesReport, markdown: bool) -> String {
         format!("{:.1}", mb(last)),
         format!("{:.1}", mb(peak)),
         format!("{:.1}", mb(p.hwm_kib)),
-        cpu_cell(&p.moved),
+        cpu_cell(&p.moved.outcome.cpu),
     ]];
     table(
         &mut out,
@@ -281,13 +273,6 @@ pub fn render(r: &FilesReport, markdown: bool) -> String {
 
     heading(&mut out, "Attachment targets", markdown);
     let worst = peak.max(p.hwm_kib);
-    let verdict = |measured: f64, target: f64| {
-        if measured <= target {
-            "met".to_owned()
-        } else {
-            format!("MISSED by {:.0}%", (measured / target - 1.0) * 100.0)
-        }
-    };
     table(
         &mut out,
         &["target", "measured", "verdict"],
@@ -298,7 +283,7 @@ pub fn render(r: &FilesReport, markdown: bool) -> String {
                     p.clients, p.size_label
                 ),
                 format!("{:.1} MB (peak of sampled VmRSS and VmHWM)", mb(worst)),
-                verdict(mb(worst), UPLOAD_RSS_TARGET_MB),
+                at_most(mb(worst), UPLOAD_RSS_TARGET_MB),
             ],
             vec![
                 format!(

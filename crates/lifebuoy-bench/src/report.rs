@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use crate::cpu::Share;
 use crate::load::Outcome;
 use crate::machine::Machine;
 
@@ -127,29 +128,72 @@ pub fn heading(out: &mut String, text: &str, markdown: bool) {
 /// Above this share of the machine, something else was competing for the CPU.
 pub const OTHER_CPU_WARNING_PCT: f64 = 5.0;
 
-fn cpu_cell(o: &Outcome) -> String {
-    format!("{:.0}/{:.0}/{:.0}", o.cpu.server, o.cpu.bench, o.cpu.other)
+/// The CPU column: server/bench/everything else, in % of the machine.
+pub fn cpu_cell(c: &Share) -> String {
+    format!("{:.0}/{:.0}/{:.0}", c.server, c.bench, c.other)
+}
+
+/// A list item's lead: Markdown bullets, or nothing on a terminal.
+pub fn item(markdown: bool) -> &'static str {
+    if markdown {
+        "- "
+    } else {
+        ""
+    }
+}
+
+pub fn code(s: &str, markdown: bool) -> String {
+    if markdown {
+        format!("`{s}`")
+    } else {
+        s.to_owned()
+    }
+}
+
+/// How a group was run, for the lines its results open with.
+pub struct RunInfo<'a> {
+    pub command: &'a str,
+    pub machine: &'a Machine,
+    /// What lives on the measured filesystem ("databases", "data", …).
+    pub data: &'a str,
+    /// Whether the build line names the SQLite version (the groups that measure it).
+    pub sqlite: bool,
+    pub settings: &'a str,
+}
+
+/// The lines every group's results open with: how it was run, and on what machine.
+pub fn preamble(out: &mut String, markdown: bool, run: &RunInfo<'_>) {
+    let item = item(markdown);
+    let m = run.machine;
+    let _ = writeln!(out, "{item}command: {}", code(run.command, markdown));
+    let _ = writeln!(
+        out,
+        "{item}machine: {} × {}, {:.1} GiB RAM, {}, kernel {}, {} on {}",
+        m.cores, m.cpu, m.memory_gib, m.os, m.kernel, run.data, m.filesystem
+    );
+    if run.sqlite {
+        let _ = writeln!(out, "{item}build: {}; SQLite {}", m.build, m.sqlite);
+    } else {
+        let _ = writeln!(out, "{item}build: {}", m.build);
+    }
+    let _ = writeln!(out, "{item}{}", run.settings);
 }
 
 pub fn render(r: &Report, markdown: bool) -> String {
     let mut out = String::new();
     let m = &r.machine;
-    let code = |s: &str| {
-        if markdown {
-            format!("`{s}`")
-        } else {
-            s.to_owned()
-        }
-    };
-    let item = if markdown { "- " } else { "" };
-    let _ = writeln!(out, "{item}command: {}", code(&r.command));
-    let _ = writeln!(
-        out,
-        "{item}machine: {} × {}, {:.1} GiB RAM, {}, kernel {}, databases on {}",
-        m.cores, m.cpu, m.memory_gib, m.os, m.kernel, m.filesystem
+    let item = item(markdown);
+    preamble(
+        &mut out,
+        markdown,
+        &RunInfo {
+            command: &r.command,
+            machine: m,
+            data: "databases",
+            sqlite: true,
+            settings: &r.settings,
+        },
     );
-    let _ = writeln!(out, "{item}build: {}; SQLite {}", m.build, m.sqlite);
-    let _ = writeln!(out, "{item}{}", r.settings);
     let _ = writeln!(
         out,
         "{item}CPU column: share of the whole machine (all cores) used by server/bench/everything else \
@@ -179,7 +223,7 @@ pub fn render(r: &Report, markdown: bool) -> String {
         .map(|(name, o)| {
             let mut cells = vec![name];
             cells.extend(outcome_cells(o));
-            cells.push(cpu_cell(o));
+            cells.push(cpu_cell(&o.cpu));
             cells
         })
         .collect();
@@ -236,7 +280,7 @@ pub fn render(r: &Report, markdown: bool) -> String {
 }
 
 fn size_section(out: &mut String, size: &SizeResult, markdown: bool) {
-    let item = if markdown { "- " } else { "" };
+    let item = item(markdown);
     heading(
         out,
         &format!("{} tickets", thousands(size.tickets)),
@@ -268,7 +312,7 @@ fn size_section(out: &mut String, size: &SizeResult, markdown: bool) {
             let mut cells = vec![row.workload.to_owned()];
             cells.extend(outcome_cells(&row.outcome));
             cells.push(format!("{:.1}", mb(row.peak_rss_kib)));
-            cells.push(cpu_cell(&row.outcome));
+            cells.push(cpu_cell(&row.outcome.cpu));
             cells.push(format!("{:.1}% of {}", ratio * 100.0, row.floor.0));
             cells
         })
@@ -310,6 +354,11 @@ fn size_section(out: &mut String, size: &SizeResult, markdown: bool) {
         );
     }
     out.push('\n');
+}
+
+/// For a target the measure must stay under.
+pub fn at_most(measured: f64, target: f64) -> String {
+    verdict(measured <= target, measured, target)
 }
 
 fn verdict(ok: bool, measured: f64, target: f64) -> String {
@@ -361,7 +410,7 @@ fn targets(r: &Report) -> Vec<Vec<String>> {
             format!("server RSS ≤ {RSS_TARGET_MB:.0} MB"),
             tickets,
             format!("{v:.1} MB"),
-            verdict(v <= RSS_TARGET_MB, v, RSS_TARGET_MB),
+            at_most(v, RSS_TARGET_MB),
         ]);
     }
     rows

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use clap::ValueEnum;
+use lifebuoy_server::store::sqlite::Durability;
 use tokio::process::Command;
 
 use crate::load::{self, Outcome, Workload};
@@ -68,10 +69,7 @@ pub async fn bench(args: BenchArgs) -> Result<()> {
         .pool_max_idle_per_host(usize::from(args.clients) * 2)
         .timeout(Duration::from_secs(60))
         .build()?;
-    let durability = args
-        .durability
-        .to_possible_value()
-        .map_or_else(|| "full".to_owned(), |v| v.get_name().to_owned());
+    let durability = durability_name(args.durability);
     let settings = format!(
         "{} concurrent clients (one shared HTTP/1.1 connection pool), {} s measured per workload after {} s warm-up, \
          server `--durability {durability}`, server log level as configured (default info) written to a file",
@@ -118,6 +116,12 @@ pub fn work_dir(given: Option<&Path>) -> Result<(PathBuf, Option<tempfile::TempD
             Ok((temp.path().to_owned(), Some(temp)))
         }
     }
+}
+
+/// The `--durability` value as the server's command line spells it.
+pub fn durability_name(d: Durability) -> String {
+    d.to_possible_value()
+        .map_or_else(|| "full".to_owned(), |v| v.get_name().to_owned())
 }
 
 /// The server built by the same `cargo build` as this bench, unless told otherwise.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use clap::{Args, ValueEnum};
+use clap::Args;
 use futures::StreamExt;
 use lifebuoy_server::store::sqlite::Durability;
 use reqwest::header::{HeaderValue, AUTHORIZATION};
@@ -84,10 +84,7 @@ pub async fn bench(args: StaffArgs) -> Result<()> {
     }
     let server_bin = run::server_binary(args.server_bin.clone())?;
     let (work_dir, _temp) = run::work_dir(args.work_dir.as_deref())?;
-    let durability = args
-        .durability
-        .to_possible_value()
-        .map_or_else(|| "full".to_owned(), |v| v.get_name().to_owned());
+    let durability = run::durability_name(args.durability);
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(usize::from(args.clients) * 2)
         .timeout(std::time::Duration::from_secs(600))

@@ -5,7 +5,9 @@ use std::fmt::Write;
 use crate::cpu::Share;
 use crate::load::Outcome;
 use crate::machine::Machine;
-use crate::report::{heading, mb, table, thousands};
+use crate::report::{
+    at_most, code, cpu_cell, heading, item, mb, preamble, table, thousands, RunInfo,
+};
 
 pub const QUEUE_P99_TARGET_MS: f64 = 15.0;
 pub const STATS_P99_TARGET_MS: f64 = 100.0;
@@ -45,33 +47,21 @@ pub struct StaffReport {
     pub sizes: Vec<SizeRun>,
 }
 
-fn verdict(measured: f64, target: f64) -> String {
-    if measured <= target {
-        "met".to_owned()
-    } else {
-        format!("MISSED by {:.0}%", (measured / target - 1.0) * 100.0)
-    }
-}
-
 pub fn render(r: &StaffReport, markdown: bool) -> String {
     let mut out = String::new();
     let m = &r.machine;
-    let item = if markdown { "- " } else { "" };
-    let code = |s: &str| {
-        if markdown {
-            format!("`{s}`")
-        } else {
-            s.to_owned()
-        }
-    };
-    let _ = writeln!(out, "{item}command: {}", code(&r.command));
-    let _ = writeln!(
-        out,
-        "{item}machine: {} × {}, {:.1} GiB RAM, {}, kernel {}, databases on {}",
-        m.cores, m.cpu, m.memory_gib, m.os, m.kernel, m.filesystem
+    let item = item(markdown);
+    preamble(
+        &mut out,
+        markdown,
+        &RunInfo {
+            command: &r.command,
+            machine: m,
+            data: "databases",
+            sqlite: true,
+            settings: &r.settings,
+        },
     );
-    let _ = writeln!(out, "{item}build: {}; SQLite {}", m.build, m.sqlite);
-    let _ = writeln!(out, "{item}{}", r.settings);
     let _ = writeln!(
         out,
         "{item}CPU column: share of the whole machine used by server/bench/everything else, in %\n"
@@ -94,7 +84,7 @@ pub fn render(r: &StaffReport, markdown: bool) -> String {
             let _ = writeln!(
                 out,
                 "{item}{name}: {}",
-                code(&format!("GET /api/v1/tickets?{query}"))
+                code(&format!("GET /api/v1/tickets?{query}"), markdown)
             );
         }
         out.push('\n');
@@ -113,7 +103,7 @@ pub fn render(r: &StaffReport, markdown: bool) -> String {
                     format!("{:.2}", o.percentile_ms(99.0)),
                     format!("{:.1}", o.max_ms()),
                     format!("{:.1}", mb(row.peak_rss_kib)),
-                    format!("{:.0}/{:.0}/{:.0}", o.cpu.server, o.cpu.bench, o.cpu.other),
+                    cpu_cell(&o.cpu),
                 ]
             })
             .collect();
@@ -157,7 +147,7 @@ pub fn render(r: &StaffReport, markdown: bool) -> String {
                 format!("{:.0}", e.rows as f64 / e.seconds.max(1e-9)),
                 format!("{:.1}", mb(e.rss_before_kib)),
                 format!("{:.1}", mb(e.peak_rss_kib)),
-                format!("{:.0}/{:.0}/{:.0}", e.cpu.server, e.cpu.bench, e.cpu.other),
+                cpu_cell(&e.cpu),
             ]],
             markdown,
         );
@@ -178,7 +168,7 @@ pub fn render(r: &StaffReport, markdown: bool) -> String {
                 label,
                 n.clone(),
                 format!("{p99:.2} ms"),
-                verdict(p99, target),
+                at_most(p99, target),
             ]);
         }
         let peak = mb(e.peak_rss_kib);
@@ -186,7 +176,7 @@ pub fn render(r: &StaffReport, markdown: bool) -> String {
             format!("export peak RSS ≤ {EXPORT_RSS_TARGET_MB:.0} MB"),
             n.clone(),
             format!("{peak:.1} MB"),
-            verdict(peak, EXPORT_RSS_TARGET_MB),
+            at_most(peak, EXPORT_RSS_TARGET_MB),
         ]);
     }
     heading(&mut out, "Targets", markdown);

@@ -45,44 +45,56 @@ fn build_server_next_to(bench: &Path) -> TestResult {
     Ok(())
 }
 
-#[test]
-fn a_smoke_run_measures_every_workload_without_errors() -> TestResult {
+/// Runs the bench with `args` plus a fresh `--work-dir`, and returns what it printed,
+/// failing with its output when it fails.
+fn run_bench(args: &[&str]) -> Result<String, Box<dyn Error>> {
     let bench = Path::new(env!("CARGO_BIN_EXE_lifebuoy-bench"));
     build_server_next_to(bench)?;
     let work = tempfile::tempdir()?;
     let output = Command::new(bench)
-        .args([
-            "--tickets",
-            "2000",
-            "--seconds",
-            "1",
-            "--clients",
-            "4",
-            "--work-dir",
-        ])
+        .args(args)
+        .arg("--work-dir")
         .arg(work.path())
         .output()?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         output.status.success(),
-        "the bench failed: {}\n{stdout}\n{stderr}",
+        "the bench {args:?} failed: {}\n{stdout}\n{stderr}",
         output.status
     );
+    Ok(stdout)
+}
 
+/// The cells of the result line whose first word is `name`.
+fn result_line<'a>(stdout: &'a str, name: &str) -> Result<Vec<&'a str>, Box<dyn Error>> {
+    let line = stdout
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(name))
+        .ok_or_else(|| format!("no result line for {name} in:\n{stdout}"))?;
+    Ok(line.split_whitespace().collect())
+}
+
+/// The row counted some successes in column `ok` and no failure in column `errors`.
+fn assert_all_ok(cells: &[&str], ok: usize, errors: usize) -> TestResult {
+    let done: u64 = cells.get(ok).ok_or("no ok column")?.parse()?;
+    assert!(done > 0, "{} completed nothing: {cells:?}", cells[0]);
+    assert_eq!(
+        cells.get(errors),
+        Some(&"0"),
+        "{} had errors: {cells:?}",
+        cells[0]
+    );
+    Ok(())
+}
+
+#[test]
+fn a_smoke_run_measures_every_workload_without_errors() -> TestResult {
+    let stdout = run_bench(&["--tickets", "2000", "--seconds", "1", "--clients", "4"])?;
+
+    // workload, ok, errors, ...
     for workload in WORKLOADS {
-        let line = stdout
-            .lines()
-            .find(|l| l.split_whitespace().next() == Some(workload))
-            .ok_or_else(|| format!("no result line for {workload} in:\n{stdout}"))?;
-        let cells: Vec<&str> = line.split_whitespace().collect();
-        let ok: u64 = cells.get(1).ok_or("no ok column")?.parse()?;
-        assert!(ok > 0, "{workload} completed no request: {line}");
-        assert_eq!(
-            cells.get(2),
-            Some(&"0"),
-            "{workload} had errors: {line}\n{stdout}"
-        );
+        assert_all_ok(&result_line(&stdout, workload)?, 1, 2)?;
     }
     for floor in ["http GET constant JSON", "http POST", "sqlite insert"] {
         assert!(stdout.contains(floor), "no {floor} floor in:\n{stdout}");
@@ -95,35 +107,21 @@ fn a_smoke_run_measures_every_workload_without_errors() -> TestResult {
 /// The `files` group in a tiny mode: small files, a few MiB a row, a short memory phase.
 #[test]
 fn a_smoke_run_of_the_files_group_moves_every_file_without_errors() -> TestResult {
-    let bench = Path::new(env!("CARGO_BIN_EXE_lifebuoy-bench"));
-    build_server_next_to(bench)?;
-    let work = tempfile::tempdir()?;
-    let output = Command::new(bench)
-        .args([
-            "files",
-            "--sizes-kib",
-            "64,1024",
-            "--mib-per-run",
-            "3",
-            "--rss-clients",
-            "4",
-            "--rss-seconds",
-            "1",
-            "--rss-size-kib",
-            "1024",
-            "--rss-max-uploads",
-            "20",
-            "--work-dir",
-        ])
-        .arg(work.path())
-        .output()?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "the files bench failed: {}\n{stdout}\n{stderr}",
-        output.status
-    );
+    let stdout = run_bench(&[
+        "files",
+        "--sizes-kib",
+        "64,1024",
+        "--mib-per-run",
+        "3",
+        "--rss-clients",
+        "4",
+        "--rss-seconds",
+        "1",
+        "--rss-size-kib",
+        "1024",
+        "--rss-max-uploads",
+        "20",
+    ])?;
     // measurement, size, clients, ok, errors, ...
     let mut seen = 0;
     for line in stdout.lines() {
@@ -140,13 +138,7 @@ fn a_smoke_run_of_the_files_group_moves_every_file_without_errors() -> TestResul
         {
             continue;
         }
-        let ok: u64 = cells.get(3).ok_or("no ok column")?.parse()?;
-        assert!(ok > 0, "{name} moved no file: {line}");
-        assert_eq!(
-            cells.get(4),
-            Some(&"0"),
-            "{name} had errors: {line}\n{stdout}"
-        );
+        assert_all_ok(&cells, 3, 4)?;
         seen += 1;
     }
     // Per size: two disk floors, two upload and two download rows; then the memory row.
@@ -159,29 +151,15 @@ fn a_smoke_run_of_the_files_group_moves_every_file_without_errors() -> TestResul
 /// The `client` group in a tiny mode: 100 tickets, 20 queued replies, 20 timed events.
 #[test]
 fn a_smoke_run_of_the_client_group_measures_every_phase_without_errors() -> TestResult {
-    let bench = Path::new(env!("CARGO_BIN_EXE_lifebuoy-bench"));
-    build_server_next_to(bench)?;
-    let work = tempfile::tempdir()?;
-    let output = Command::new(bench)
-        .args([
-            "client",
-            "--tickets",
-            "100",
-            "--replies",
-            "20",
-            "--events",
-            "20",
-            "--work-dir",
-        ])
-        .arg(work.path())
-        .output()?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "the client bench failed: {}\n{stdout}\n{stderr}",
-        output.status
-    );
+    let stdout = run_bench(&[
+        "client",
+        "--tickets",
+        "100",
+        "--replies",
+        "20",
+        "--events",
+        "20",
+    ])?;
     for phase in [
         "first-sync",
         "idle-sync",
@@ -190,16 +168,9 @@ fn a_smoke_run_of_the_client_group_measures_every_phase_without_errors() -> Test
         "agent-post",
         "reply-to-event",
     ] {
-        let line = stdout
-            .lines()
-            .find(|l| l.split_whitespace().next() == Some(phase))
-            .ok_or_else(|| format!("no result line for {phase} in:\n{stdout}"))?;
         // measurement, errors, ...
-        assert_eq!(
-            line.split_whitespace().nth(1),
-            Some("0"),
-            "{phase} had errors: {line}\n{stdout}"
-        );
+        let cells = result_line(&stdout, phase)?;
+        assert_eq!(cells.get(1), Some(&"0"), "{phase} had errors: {cells:?}");
     }
     assert!(stdout.contains("100 tickets, 500 messages"), "{stdout}");
     assert!(stdout.contains("20 sent of 20 queued"), "{stdout}");
@@ -231,44 +202,23 @@ fn a_missing_server_binary_is_explained() -> TestResult {
 /// errors, and the export's row count matches its X-Total-Count (the bench fails if not).
 #[test]
 fn a_smoke_run_of_the_staff_group_measures_every_workload_without_errors() -> TestResult {
-    let bench = Path::new(env!("CARGO_BIN_EXE_lifebuoy-bench"));
-    build_server_next_to(bench)?;
-    let work = tempfile::tempdir()?;
-    let output = Command::new(bench)
-        .args([
-            "staff",
-            "--tickets",
-            "2000",
-            "--seconds",
-            "1",
-            "--clients",
-            "4",
-            "--work-dir",
-        ])
-        .arg(work.path())
-        .output()?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "the staff bench failed: {}\n{stdout}\n{stderr}",
-        output.status
-    );
+    let stdout = run_bench(&[
+        "staff",
+        "--tickets",
+        "2000",
+        "--seconds",
+        "1",
+        "--clients",
+        "4",
+    ])?;
     for workload in [
         "queue-filtered",
         "queue-search",
         "queue-unassigned",
         "stats",
     ] {
-        let line = stdout
-            .lines()
-            .find(|l| l.split_whitespace().next() == Some(workload))
-            .ok_or_else(|| format!("no result line for {workload} in:\n{stdout}"))?;
         // workload, clients, ok, errors, ...
-        let cells: Vec<&str> = line.split_whitespace().collect();
-        let ok: u64 = cells.get(2).ok_or("no ok column")?.parse()?;
-        assert!(ok > 0, "{workload} completed no request: {line}");
-        assert_eq!(cells.get(3), Some(&"0"), "{workload} had errors: {line}");
+        assert_all_ok(&result_line(&stdout, workload)?, 2, 3)?;
     }
     let export = stdout
         .lines()

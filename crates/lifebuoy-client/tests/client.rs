@@ -1,24 +1,13 @@
 //! The client against the real server: offline work, exactly-once delivery, live events.
 
+mod common;
+
 use std::time::Duration;
 
+use common::sign_in_at;
 use lifebuoy_client::{Client, ClientEvent, ClientOptions, NewTicket, OutboxState, TicketFilter};
 use lifebuoy_testkit::*;
 use serde_json::{json, Value};
-
-async fn sign_in(server: &Server, email: &str, root: &std::path::Path) -> Client {
-    keyring();
-    Client::login(
-        &server.base,
-        email,
-        PASSWORD,
-        ClientOptions {
-            data_root: Some(root.to_path_buf()),
-        },
-    )
-    .await
-    .expect("sign in")
-}
 
 /// Files a ticket, sends it, and returns its server id.
 async fn filed_ticket(client: &Client, subject: &str) -> String {
@@ -54,7 +43,7 @@ async fn resume(root: &std::path::Path) -> Client {
 async fn offline_work_survives_a_restart_and_arrives_exactly_once_in_order() {
     let mut server = Server::start().await;
     let root = data_root();
-    let client = sign_in(&server, "field@demo.test", &root).await;
+    let client = sign_in_at(&server.base, "field@demo.test", &root).await;
     server.stop().await;
 
     let shot = root.join("shot.png");
@@ -176,7 +165,7 @@ async fn offline_work_survives_a_restart_and_arrives_exactly_once_in_order() {
 async fn an_agents_reply_arrives_live_and_a_note_never_does() {
     let server = Server::start().await;
     let root = data_root();
-    let client = sign_in(&server, "field@demo.test", &root).await;
+    let client = sign_in_at(&server.base, "field@demo.test", &root).await;
     let mut events = client.subscribe();
     let background = client.run();
     let local = client
@@ -256,7 +245,7 @@ async fn an_agents_reply_arrives_live_and_a_note_never_does() {
 async fn refused_work_is_marked_failed_with_the_servers_reason() {
     let server = Server::start().await;
     let root = data_root();
-    let client = sign_in(&server, "field@demo.test", &root).await;
+    let client = sign_in_at(&server.base, "field@demo.test", &root).await;
     let id = filed_ticket(&client, "Will be closed").await;
     let agent = server.as_user("agent@demo.test").await;
     let closed: Value = agent
@@ -310,7 +299,7 @@ async fn refused_work_is_marked_failed_with_the_servers_reason() {
 async fn invalid_input_is_refused_locally() {
     let server = Server::start().await;
     let root = data_root();
-    let client = sign_in(&server, "field@demo.test", &root).await;
+    let client = sign_in_at(&server.base, "field@demo.test", &root).await;
     let err = client
         .create_ticket(NewTicket {
             subject: "   ".into(),
@@ -329,7 +318,7 @@ async fn invalid_input_is_refused_locally() {
 async fn sign_out_forgets_the_token_and_the_data() {
     let server = Server::start().await;
     let root = data_root();
-    let client = sign_in(&server, "field2@demo.test", &root).await;
+    let client = sign_in_at(&server.base, "field2@demo.test", &root).await;
     let dir = client.data_dir().to_path_buf();
     assert!(dir.join("lifebuoy.db").exists());
     let token = lifebuoy_client::credentials::load_token(client.server(), "field2@demo.test")
@@ -366,7 +355,7 @@ async fn sign_out_forgets_the_token_and_the_data() {
 async fn a_server_restart_while_following_leaves_no_gap_and_no_duplicate() {
     let mut server = Server::start().await;
     let root = data_root();
-    let client = sign_in(&server, "field@demo.test", &root).await;
+    let client = sign_in_at(&server.base, "field@demo.test", &root).await;
     let id = filed_ticket(&client, "Follow me").await;
     let background = client.run();
     let agent = server.as_user("agent@demo.test").await;
@@ -418,7 +407,7 @@ async fn a_server_restart_while_following_leaves_no_gap_and_no_duplicate() {
 async fn drafts_survive_a_restart() {
     let server = Server::start().await;
     let root = data_root();
-    let client = sign_in(&server, "field@demo.test", &root).await;
+    let client = sign_in_at(&server.base, "field@demo.test", &root).await;
     let shot = root.join("draft.png");
     std::fs::write(&shot, png()).expect("file");
     let kept = client.keep_file(&shot).expect("copied");
@@ -455,7 +444,7 @@ async fn drafts_survive_a_restart() {
 async fn a_revoked_session_signs_out_and_keeps_queued_work() {
     let server = Server::start().await;
     let root = data_root();
-    let client = sign_in(&server, "field@demo.test", &root).await;
+    let client = sign_in_at(&server.base, "field@demo.test", &root).await;
     let token = lifebuoy_client::credentials::load_token(client.server(), "field@demo.test")
         .await
         .expect("keyring")
@@ -500,7 +489,7 @@ async fn a_revoked_session_signs_out_and_keeps_queued_work() {
     assert_eq!(outbox[0].state, OutboxState::Queued);
 
     // Signing in again sends it.
-    let client = sign_in(&server, "field@demo.test", &root).await;
+    let client = sign_in_at(&server.base, "field@demo.test", &root).await;
     let report = client.flush_outbox().await.expect("flush");
     assert_eq!(report.sent, 1);
 }
@@ -510,7 +499,7 @@ async fn a_revoked_session_signs_out_and_keeps_queued_work() {
 async fn previews_are_cached_for_offline_use() {
     let mut server = Server::start().await;
     let root = data_root();
-    let client = sign_in(&server, "field@demo.test", &root).await;
+    let client = sign_in_at(&server.base, "field@demo.test", &root).await;
     let shot = root.join("screen.png");
     std::fs::write(&shot, png()).expect("file");
     let local = client

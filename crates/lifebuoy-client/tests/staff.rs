@@ -1,30 +1,19 @@
 //! The staff side of the client against the real server: the queue read offline,
 //! changes and notes through the outbox, resolutions, and bulk changes.
 
+mod common;
+
 use std::time::Duration;
 
+use common::sign_in;
 use lifebuoy_client::{
-    AssigneeFilter, Client, ClientError, ClientOptions, OutboxState, QueueFilter, TicketChange,
+    AssigneeFilter, Client, ClientError, OutboxState, QueueFilter, TicketChange,
 };
 use lifebuoy_domain::staff::QueueView;
-use lifebuoy_domain::wire::{EventKind, TicketSort, UserRef};
+use lifebuoy_domain::wire::{EventKind, Ticket, TicketSort, UserRef};
 use lifebuoy_domain::{Priority, Status};
 use lifebuoy_testkit::*;
 use serde_json::{json, Value};
-
-async fn sign_in(server: &Server, email: &str) -> Client {
-    keyring();
-    Client::login(
-        &server.base,
-        email,
-        PASSWORD,
-        ClientOptions {
-            data_root: Some(data_root()),
-        },
-    )
-    .await
-    .expect("sign in")
-}
 
 /// A ticket filed by the demo requester on the server; returns its id.
 async fn filed(server: &Server, subject: &str, priority: &str) -> String {
@@ -69,6 +58,16 @@ async fn drain(client: &Client) {
     }
 }
 
+/// The ticket as this device's store has it.
+fn stored(client: &Client, key: &str) -> Ticket {
+    client
+        .ticket(key)
+        .expect("read")
+        .expect("exists")
+        .ticket
+        .ticket
+}
+
 fn me(client: &Client) -> UserRef {
     UserRef {
         id: client.user().id,
@@ -98,7 +97,7 @@ fn subjects(client: &Client, filter: &QueueFilter) -> Vec<String> {
 async fn offline_changes_and_notes_show_at_once_and_are_sent_once() {
     let mut server = Server::start().await;
     let id = filed(&server, "Laptop will not boot", "MEDIUM").await;
-    let agent = sign_in(&server, "agent@demo.test").await;
+    let agent = sign_in(&server.base, "agent@demo.test").await;
     agent.sync_now().await.expect("sync");
     assert_eq!(agent.queue_counts().expect("counts").unassigned, 1);
     server.stop().await;
@@ -164,7 +163,7 @@ async fn offline_changes_and_notes_show_at_once_and_are_sent_once() {
     assert!(timeline.iter().any(|e| e.kind == EventKind::AssigneeChanged
         && e.actor.as_ref().map(|a| a.name.as_str()) == Some("Avery Agent")));
 
-    let requester = sign_in(&server, "field@demo.test").await;
+    let requester = sign_in(&server.base, "field@demo.test").await;
     requester.sync_now().await.expect("sync");
     let seen = requester.ticket(&id).expect("read").expect("exists");
     assert!(seen.messages.iter().all(|m| !m.message.internal));
@@ -177,7 +176,7 @@ async fn an_illegal_move_is_refused_locally() {
     let server = Server::start().await;
     let id = filed(&server, "Old printer", "LOW").await;
     patch(&server, &id, json!({"status": "ON_HOLD"})).await;
-    let agent = sign_in(&server, "agent@demo.test").await;
+    let agent = sign_in(&server.base, "agent@demo.test").await;
     agent.sync_now().await.expect("sync");
     let err = agent
         .update_ticket(
@@ -191,16 +190,7 @@ async fn an_illegal_move_is_refused_locally() {
     assert!(matches!(err, ClientError::Invalid(_)), "{err:?}");
     assert!(err.to_string().contains("In progress, Closed"), "{err}");
     assert!(agent.outbox().expect("outbox").is_empty());
-    assert_eq!(
-        agent
-            .ticket(&id)
-            .expect("read")
-            .expect("exists")
-            .ticket
-            .ticket
-            .status,
-        Status::OnHold
-    );
+    assert_eq!(stored(&agent, &id).status, Status::OnHold);
 }
 
 /// A change the server refuses (someone closed the ticket meanwhile) is shown as failed
@@ -209,7 +199,7 @@ async fn an_illegal_move_is_refused_locally() {
 async fn a_refused_change_is_failed_with_the_reason_and_reverted() {
     let server = Server::start().await;
     let id = filed(&server, "Monitor flickers", "MEDIUM").await;
-    let agent = sign_in(&server, "agent@demo.test").await;
+    let agent = sign_in(&server.base, "agent@demo.test").await;
     agent.sync_now().await.expect("sync");
     patch(&server, &id, json!({"status": "CLOSED"})).await;
 
@@ -222,17 +212,7 @@ async fn a_refused_change_is_failed_with_the_reason_and_reverted() {
             },
         )
         .expect("legal as far as this device knows");
-    assert_eq!(
-        agent
-            .ticket(&id)
-            .expect("read")
-            .expect("exists")
-            .ticket
-            .ticket
-            .status,
-        Status::OnHold,
-        "shown at once"
-    );
+    assert_eq!(stored(&agent, &id).status, Status::OnHold, "shown at once");
     let report = agent.flush_outbox().await.expect("flush");
     assert_eq!(report.failed, 1);
     let outbox = agent.outbox().expect("outbox");
@@ -240,13 +220,7 @@ async fn a_refused_change_is_failed_with_the_reason_and_reverted() {
     let reason = outbox[0].last_error.clone().unwrap_or_default();
     assert!(reason.to_lowercase().contains("closed"), "{reason}");
     assert_eq!(
-        agent
-            .ticket(&id)
-            .expect("read")
-            .expect("exists")
-            .ticket
-            .ticket
-            .status,
+        stored(&agent, &id).status,
         Status::Closed,
         "the server's state is back"
     );
@@ -267,7 +241,7 @@ async fn the_queue_filters_sorts_and_marks_requester_activity() {
         json!({"body": "Only on the third floor"}),
     )
     .await;
-    let agent = sign_in(&server, "agent@demo.test").await;
+    let agent = sign_in(&server.base, "agent@demo.test").await;
     agent.sync_now().await.expect("sync");
 
     assert_eq!(
@@ -355,14 +329,7 @@ async fn the_queue_filters_sorts_and_marks_requester_activity() {
 }
 
 fn fran_id(client: &Client, ticket: &str) -> uuid::Uuid {
-    client
-        .ticket(ticket)
-        .expect("read")
-        .expect("exists")
-        .ticket
-        .ticket
-        .requester
-        .id
+    stored(client, ticket).requester.id
 }
 
 /// A sent public reply can be marked as the resolution (shown at once, sent once); a
@@ -371,7 +338,7 @@ fn fran_id(client: &Client, ticket: &str) -> uuid::Uuid {
 async fn a_reply_is_marked_as_the_resolution() {
     let server = Server::start().await;
     let id = filed(&server, "Outlook crashes", "MEDIUM").await;
-    let agent = sign_in(&server, "agent@demo.test").await;
+    let agent = sign_in(&server.base, "agent@demo.test").await;
     agent.sync_now().await.expect("sync");
     let unsent = agent.reply(&id, "Repair Office", &[]).expect("queued");
     let err = agent
@@ -396,12 +363,7 @@ async fn a_reply_is_marked_as_the_resolution() {
     assert!(agent.mark_resolution(&id, &note.key).is_err());
 
     agent.mark_resolution(&id, &reply.key).expect("queued");
-    let shown = agent
-        .ticket(&id)
-        .expect("read")
-        .expect("exists")
-        .ticket
-        .ticket;
+    let shown = stored(&agent, &id);
     assert_eq!(shown.status, Status::Resolved);
     assert_eq!(shown.resolution_message_id, Some(reply.message.id));
     drain(&agent).await;
@@ -421,7 +383,7 @@ async fn a_bulk_change_offline_is_refused_and_changes_nothing() {
     let mut server = Server::start().await;
     let a = filed(&server, "One", "LOW").await;
     let b = filed(&server, "Two", "LOW").await;
-    let agent = sign_in(&server, "agent@demo.test").await;
+    let agent = sign_in(&server.base, "agent@demo.test").await;
     agent.sync_now().await.expect("sync");
     server.stop().await;
     let err = agent
@@ -444,7 +406,7 @@ async fn a_bulk_change_offline_is_refused_and_changes_nothing() {
 async fn a_requester_cannot_write_notes_or_change_tickets() {
     let server = Server::start().await;
     let id = filed(&server, "Mine", "LOW").await;
-    let fran = sign_in(&server, "field@demo.test").await;
+    let fran = sign_in(&server.base, "field@demo.test").await;
     fran.sync_now().await.expect("sync");
     assert!(fran.note(&id, "sneaky", &[]).is_err());
     assert!(fran
@@ -468,7 +430,7 @@ async fn a_bulk_change_reports_each_ticket_and_updates_the_store() {
     let b = filed(&server, "Dock not charging", "LOW").await;
     let closed = filed(&server, "Already done", "LOW").await;
     patch(&server, &closed, json!({"status": "CLOSED"})).await;
-    let agent = sign_in(&server, "agent@demo.test").await;
+    let agent = sign_in(&server.base, "agent@demo.test").await;
     agent.sync_now().await.expect("sync");
 
     let result = agent
@@ -490,24 +452,10 @@ async fn a_bulk_change_reports_each_ticket_and_updates_the_store() {
     let problem = refused.error.as_ref().expect("a reason");
     assert_eq!(problem.status, 409);
     for key in [&a, &b] {
-        let t = agent
-            .ticket(key)
-            .expect("read")
-            .expect("exists")
-            .ticket
-            .ticket;
+        let t = stored(&agent, key);
         assert_eq!(t.status, Status::InProgress, "in the store before any sync");
     }
-    assert_eq!(
-        agent
-            .ticket(&closed)
-            .expect("read")
-            .expect("exists")
-            .ticket
-            .ticket
-            .status,
-        Status::Closed
-    );
+    assert_eq!(stored(&agent, &closed).status, Status::Closed);
     assert!(agent.outbox().expect("outbox").is_empty(), "nothing queued");
 
     let assigned = agent
@@ -530,7 +478,7 @@ async fn a_bulk_change_reports_each_ticket_and_updates_the_store() {
 async fn agents_come_from_the_server_or_from_the_store_offline() {
     let mut server = Server::start().await;
     let id = filed(&server, "Printer offline", "LOW").await;
-    let admin = sign_in(&server, "admin@demo.test").await;
+    let admin = sign_in(&server.base, "admin@demo.test").await;
     let names = |people: Vec<UserRef>| people.into_iter().map(|p| p.name).collect::<Vec<_>>();
     assert_eq!(
         names(admin.agents().await.expect("agents")),

@@ -1,30 +1,17 @@
 //! Staff work against the real server: stats, the CSV export (complete, cut off,
 //! cancelled), user and category management, and categories offline.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use lifebuoy_client::{
-    CancellationToken, Client, ClientError, ClientOptions, ExportFilter, ExportProgress,
-};
+use common::sign_in;
+use lifebuoy_client::{CancellationToken, Client, ClientError, ExportFilter, ExportProgress};
 use lifebuoy_domain::staff::{CreateUser, UpdateCategory, UpdateUser};
 use lifebuoy_domain::{Role, Status};
 use lifebuoy_testkit::*;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-async fn sign_in(base: &str, email: &str) -> Client {
-    keyring();
-    Client::login(
-        base,
-        email,
-        PASSWORD,
-        ClientOptions {
-            data_root: Some(data_root()),
-        },
-    )
-    .await
-    .expect("sign in")
-}
 
 /// Files `n` tickets as the demo requester; returns their subjects.
 async fn file_tickets(server: &Server, subjects: &[String]) {

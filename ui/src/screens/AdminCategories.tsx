@@ -9,6 +9,7 @@
 import { useState } from "react";
 import type { SubmitEvent } from "react";
 import type { Category } from "../bindings";
+import { AdminError, AdminTable } from "../components/reports/AdminTable";
 import { adminErrorMessage } from "../components/reports/adminErrors";
 import type { AdminAction } from "../components/reports/adminErrors";
 import { staffApi } from "../components/reports/api";
@@ -77,89 +78,73 @@ export function AdminCategories() {
         Archived categories stay on their tickets but are not offered for new ones. The default
         category takes tickets filed without one, so it cannot be archived.
       </p>
-      {(error ?? categories.error) && (
-        <p id="categories-error" className="error" role="alert">
-          {error ?? categories.error}
-        </p>
-      )}
-      <table className="admin-table">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Tickets</th>
-            <th scope="col">Status</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
+      <AdminError id="categories-error" error={error ?? categories.error} />
+      <AdminTable columns={["Name", "Tickets", "Status"]}>
+        {list.map((c) => (
+          <tr key={c.id} className="category-row" data-name={c.name} data-active={c.active}>
+            <td>
+              {renaming?.id === c.id ? (
+                <input
+                  className="category-name-input"
+                  aria-label={`New name for ${c.name}`}
+                  // The input appears because the admin asked to rename: focus belongs there.
+                  autoFocus
+                  value={renaming.name}
+                  onChange={(e) => { setRenaming({ id: c.id, name: e.target.value }); }}
+                  onKeyDown={(e) => {
+                    if (e.key === "Enter") void rename(c, renaming.name);
+                    if (e.key === "Escape") setRenaming(null);
+                  }}
+                />
+              ) : (
+                c.name
+              )}
+            </td>
+            <td className="category-count">{formatCount(c.ticket_count)}</td>
+            <td>
+              {c.active ? "Active" : <span className="badge">Archived</span>}
+              {c.is_default && <span className="badge category-default">Default</span>}
+            </td>
+            <td className="actions">
+              {renaming?.id === c.id ? (
+                <>
+                  <button type="button" className="save-category-name primary" onClick={() => void rename(c, renaming.name)}>
+                    Save
+                  </button>
+                  <button type="button" onClick={() => { setRenaming(null); }}>
+                    Cancel
+                  </button>
+                </>
+              ) : (
+                <button type="button" className="rename-category" onClick={() => { setRenaming({ id: c.id, name: c.name }); }}>
+                  Rename
+                </button>
+              )}
+              {c.is_default ? null : c.active ? (
+                <button
+                  type="button"
+                  className="archive-category"
+                  onClick={() =>
+                    void run("archive-category", c.name, () => staffApi.updateCategory(c.id, { active: false }), (u) => `Archived “${u.name}”.`)
+                  }
+                >
+                  Archive
+                </button>
+              ) : (
+                <button
+                  type="button"
+                  className="unarchive-category"
+                  onClick={() =>
+                    void run("unarchive-category", c.name, () => staffApi.updateCategory(c.id, { active: true }), (u) => `“${u.name}” is offered again.`)
+                  }
+                >
+                  Unarchive
+                </button>
+              )}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {list.map((c) => (
-            <tr key={c.id} className="category-row" data-name={c.name} data-active={c.active}>
-              <td>
-                {renaming?.id === c.id ? (
-                  <input
-                    className="category-name-input"
-                    aria-label={`New name for ${c.name}`}
-                    // The input appears because the admin asked to rename: focus belongs there.
-                    autoFocus
-                    value={renaming.name}
-                    onChange={(e) => { setRenaming({ id: c.id, name: e.target.value }); }}
-                    onKeyDown={(e) => {
-                      if (e.key === "Enter") void rename(c, renaming.name);
-                      if (e.key === "Escape") setRenaming(null);
-                    }}
-                  />
-                ) : (
-                  c.name
-                )}
-              </td>
-              <td className="category-count">{formatCount(c.ticket_count)}</td>
-              <td>
-                {c.active ? "Active" : <span className="badge">Archived</span>}
-                {c.is_default && <span className="badge category-default">Default</span>}
-              </td>
-              <td className="actions">
-                {renaming?.id === c.id ? (
-                  <>
-                    <button type="button" className="save-category-name primary" onClick={() => void rename(c, renaming.name)}>
-                      Save
-                    </button>
-                    <button type="button" onClick={() => { setRenaming(null); }}>
-                      Cancel
-                    </button>
-                  </>
-                ) : (
-                  <button type="button" className="rename-category" onClick={() => { setRenaming({ id: c.id, name: c.name }); }}>
-                    Rename
-                  </button>
-                )}
-                {c.is_default ? null : c.active ? (
-                  <button
-                    type="button"
-                    className="archive-category"
-                    onClick={() =>
-                      void run("archive-category", c.name, () => staffApi.updateCategory(c.id, { active: false }), (u) => `Archived “${u.name}”.`)
-                    }
-                  >
-                    Archive
-                  </button>
-                ) : (
-                  <button
-                    type="button"
-                    className="unarchive-category"
-                    onClick={() =>
-                      void run("unarchive-category", c.name, () => staffApi.updateCategory(c.id, { active: true }), (u) => `“${u.name}” is offered again.`)
-                    }
-                  >
-                    Unarchive
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </AdminTable>
       {categories.data && list.length === 0 && <p className="empty">No categories yet.</p>}
       <form id="new-category-form" className="card actions" onSubmit={(e) => void create(e)}>
         <label htmlFor="new-category-name">New category</label>

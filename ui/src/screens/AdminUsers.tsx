@@ -13,6 +13,8 @@ import { fieldErrors } from "../api";
 import type { Role, UserAccount } from "../bindings";
 import { ConfirmDialog } from "../components/Dialog";
 import { Field, byField } from "../components/Field";
+import { AdminError, AdminTable } from "../components/reports/AdminTable";
+import { FilterSelect } from "../components/reports/FilterSelect";
 import { adminErrorMessage } from "../components/reports/adminErrors";
 import { staffApi } from "../components/reports/api";
 import { useRemote } from "../components/reports/useRemote";
@@ -88,21 +90,15 @@ export function AdminUsers() {
             onChange={(e) => { setFilter({ ...filter, text: e.target.value }); }}
           />
         </div>
-        <div className="filter">
-          <label htmlFor="users-role-filter">Role</label>
-          <select
-            id="users-role-filter"
-            value={filter.role}
-            onChange={(e) => { const v = e.target.value; setFilter({ ...filter, role: isRole(v) ? v : "" }); }}
-          >
-            <option value="">Any role</option>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {ROLE_LABELS[r]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          id="users-role-filter"
+          label="Role"
+          any="Any role"
+          options={ROLES}
+          labels={ROLE_LABELS}
+          value={filter.role}
+          onChange={(role) => { setFilter({ ...filter, role }); }}
+        />
         <div className="filter">
           <label htmlFor="users-active-filter">Status</label>
           <select
@@ -119,61 +115,44 @@ export function AdminUsers() {
           </select>
         </div>
       </div>
-      {(error ?? users.error) && (
-        <p id="users-error" className="error" role="alert">
-          {error ?? users.error}
-        </p>
-      )}
-      <table className="admin-table">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Email</th>
-            <th scope="col">Role</th>
-            <th scope="col">Status</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
+      <AdminError id="users-error" error={error ?? users.error} />
+      <AdminTable columns={["Name", "Email", "Role", "Status"]}>
+        {list.map((u) => (
+          <tr key={u.id} className="user-row" data-email={u.email} data-active={u.active}>
+            <td>{u.name}</td>
+            <td>{u.email}</td>
+            <td>
+              <select
+                className="user-role"
+                aria-label={`Role of ${u.name}`}
+                value={u.role}
+                onChange={(e) => {
+                  const v = e.target.value;
+                  if (isRole(v)) void change(u, "change-role", v);
+                }}
+              >
+                {ROLES.map((r) => (
+                  <option key={r} value={r}>
+                    {ROLE_LABELS[r]}
+                  </option>
+                ))}
+              </select>
+            </td>
+            <td>{u.active ? "Active" : <span className="badge">Deactivated</span>}</td>
+            <td>
+              {u.active ? (
+                <button type="button" className="deactivate-user danger" onClick={() => { setConfirming(u); }}>
+                  Deactivate
+                </button>
+              ) : (
+                <button type="button" className="reactivate-user" onClick={() => void change(u, "reactivate-user")}>
+                  Reactivate
+                </button>
+              )}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {list.map((u) => (
-            <tr key={u.id} className="user-row" data-email={u.email} data-active={u.active}>
-              <td>{u.name}</td>
-              <td>{u.email}</td>
-              <td>
-                <select
-                  className="user-role"
-                  aria-label={`Role of ${u.name}`}
-                  value={u.role}
-                  onChange={(e) => {
-                    const v = e.target.value;
-                    if (isRole(v)) void change(u, "change-role", v);
-                  }}
-                >
-                  {ROLES.map((r) => (
-                    <option key={r} value={r}>
-                      {ROLE_LABELS[r]}
-                    </option>
-                  ))}
-                </select>
-              </td>
-              <td>{u.active ? "Active" : <span className="badge">Deactivated</span>}</td>
-              <td>
-                {u.active ? (
-                  <button type="button" className="deactivate-user danger" onClick={() => { setConfirming(u); }}>
-                    Deactivate
-                  </button>
-                ) : (
-                  <button type="button" className="reactivate-user" onClick={() => void change(u, "reactivate-user")}>
-                    Reactivate
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </AdminTable>
       {users.data && list.length === 0 && <p className="empty">No user matches.</p>}
       <NewUserForm onCreated={users.reload} />
       {confirming && (

@@ -14,7 +14,8 @@ import type { DurationStats, Priority, Stats as StatsData, Status } from "../bin
 import { CreatedResolvedChart } from "../components/reports/CreatedResolvedChart";
 import { ExportPanel } from "../components/reports/ExportPanel";
 import { staffApi } from "../components/reports/api";
-import { STAFF_STATUS_LABELS, formatCount, humanDuration, percent } from "../components/reports/format";
+import { formatCount, humanDuration, percent } from "../components/reports/format";
+import { STAFF_STATUS_LABELS } from "../components/staff/labels";
 import { useDebouncedChanges } from "../components/reports/useDebouncedChanges";
 import { PRIORITIES, PRIORITY_LABELS, STATUSES } from "../format";
 

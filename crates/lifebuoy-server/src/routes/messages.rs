@@ -5,8 +5,8 @@ use axum::Json;
 use lifebuoy_domain::validation::{self, Checker};
 use lifebuoy_domain::wire::{CreateMessage, Message, Problem, Ticket};
 
-use super::created;
 use super::tickets::attach;
+use super::{created, require_staff};
 use crate::error::{Error, Result};
 use crate::extract::{idempotency, path_id, ApiJson, CurrentUser};
 use crate::state::AppState;
@@ -45,10 +45,8 @@ pub async fn create_message(
     check.finish()?;
     let text = text.ok_or_else(|| Error::internal("validated body missing"))?;
     let internal = body.internal.unwrap_or(false);
-    if internal && !me.user.role.is_staff() {
-        return Err(Error::Forbidden(
-            "only support staff can write internal notes".to_owned(),
-        ));
+    if internal {
+        require_staff(&me, "write internal notes")?;
     }
     let message = NewMessage {
         body: text,
@@ -78,11 +76,7 @@ pub async fn mark_resolution(
     me: CurrentUser,
     Path((id, mid)): Path<(String, String)>,
 ) -> Result<Json<Ticket>> {
-    if !me.user.role.is_staff() {
-        return Err(Error::Forbidden(
-            "only support staff can mark a resolution".to_owned(),
-        ));
-    }
+    require_staff(&me, "mark a resolution")?;
     let ticket_id = path_id(&id, "ticket")?;
     let message_id = path_id(&mid, "message")?;
     Ok(Json(

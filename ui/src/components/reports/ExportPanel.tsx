@@ -3,11 +3,12 @@ import type { SubmitEvent } from "react";
 import { errorKind, errorMessage } from "../../api";
 import type { ExportFilter, Priority, Status } from "../../bindings";
 import { events } from "../../bindings";
-import { PRIORITIES, PRIORITY_LABELS, STATUSES, isPriority, isStatus } from "../../format";
+import { PRIORITIES, PRIORITY_LABELS, STATUSES } from "../../format";
 import { useTauriEvent } from "../../state/events";
+import { FilterSelect } from "./FilterSelect";
 import { staffApi } from "./api";
 import { IDLE, exportFraction, exportReducer, progressText } from "./exportState";
-import { STAFF_STATUS_LABELS } from "./format";
+import { STAFF_STATUS_LABELS } from "../staff/labels";
 
 interface Form {
   status: Status | "";
@@ -19,6 +20,9 @@ interface Form {
   text: string;
   bom: boolean;
 }
+
+const ASSIGNEES = ["me", "none"] as const;
+const ASSIGNEE_LABELS: Record<(typeof ASSIGNEES)[number], string> = { me: "Me", none: "Unassigned" };
 
 const EMPTY: Form = { status: "", priority: "", category: "", assignee: "", from: "", to: "", text: "", bom: false };
 
@@ -75,62 +79,41 @@ export function ExportPanel({ categories }: { categories: string[] }) {
             <label htmlFor="export-text">Text</label>
             <input id="export-text" type="search" value={form.text} onChange={(e) => { set("text", e.target.value); }} />
           </div>
-          <div className="filter">
-            <label htmlFor="export-status">Status</label>
-            <select
-              id="export-status"
-              value={form.status}
-              onChange={(e) => { const v = e.target.value; set("status", isStatus(v) ? v : ""); }}
-            >
-              <option value="">Any status</option>
-              {STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {STAFF_STATUS_LABELS[s]}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="filter">
-            <label htmlFor="export-priority">Priority</label>
-            <select
-              id="export-priority"
-              value={form.priority}
-              onChange={(e) => { const v = e.target.value; set("priority", isPriority(v) ? v : ""); }}
-            >
-              <option value="">Any priority</option>
-              {PRIORITIES.map((p) => (
-                <option key={p} value={p}>
-                  {PRIORITY_LABELS[p]}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="filter">
-            <label htmlFor="export-category">Category</label>
-            <select id="export-category" value={form.category} onChange={(e) => { set("category", e.target.value); }}>
-              <option value="">Any category</option>
-              {categories.map((c) => (
-                <option key={c} value={c}>
-                  {c}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="filter">
-            <label htmlFor="export-assignee">Assignee</label>
-            <select
-              id="export-assignee"
-              value={form.assignee}
-              onChange={(e) => {
-                const v = e.target.value;
-                set("assignee", v === "me" || v === "none" ? v : "");
-              }}
-            >
-              <option value="">Anyone</option>
-              <option value="me">Me</option>
-              <option value="none">Unassigned</option>
-            </select>
-          </div>
+          <FilterSelect
+            id="export-status"
+            label="Status"
+            any="Any status"
+            options={STATUSES}
+            labels={STAFF_STATUS_LABELS}
+            value={form.status}
+            onChange={(v) => { set("status", v); }}
+          />
+          <FilterSelect
+            id="export-priority"
+            label="Priority"
+            any="Any priority"
+            options={PRIORITIES}
+            labels={PRIORITY_LABELS}
+            value={form.priority}
+            onChange={(v) => { set("priority", v); }}
+          />
+          <FilterSelect
+            id="export-category"
+            label="Category"
+            any="Any category"
+            options={categories}
+            value={form.category}
+            onChange={(v) => { set("category", v); }}
+          />
+          <FilterSelect
+            id="export-assignee"
+            label="Assignee"
+            any="Anyone"
+            options={ASSIGNEES}
+            labels={ASSIGNEE_LABELS}
+            value={form.assignee}
+            onChange={(v) => { set("assignee", v); }}
+          />
           <div className="filter">
             <label htmlFor="export-from">Created from</label>
             <input id="export-from" type="date" value={form.from} onChange={(e) => { set("from", e.target.value); }} />

@@ -1,15 +1,3 @@
-import type { Status } from "../../bindings";
-
-/** Staff wording: the requester screens say "Waiting for you" for the same status. */
-export const STAFF_STATUS_LABELS: Record<Status, string> = {
-  NEW: "New",
-  IN_PROGRESS: "In progress",
-  WAITING_FOR_USER: "Waiting for user",
-  ON_HOLD: "On hold",
-  RESOLVED: "Resolved",
-  CLOSED: "Closed",
-};
-
 const MINUTE = 60;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
