@@ -94,3 +94,58 @@ async fn the_window_comes_back_at_the_size_it_was_left() {
     assert_eq!((w, h), (960, 640), "the size it was left at");
     app.quit().await;
 }
+
+async fn saved_token(server: &Server) -> Option<String> {
+    let url = lifebuoy_client::api::normalise_server(&server.base).unwrap();
+    lifebuoy_client::credentials::load_token(&url, FIELD)
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_remember_me_no_sign_in_outlives_the_app_and_with_it_the_app_starts_signed_in() {
+    keyring();
+    let _x = xvfb();
+    let server = Server::start().await;
+    let data = tempfile::tempdir().unwrap();
+
+    // Not remembered, and the app closed normally: the token leaves the keyring as it exits.
+    let app = Desktop::launch(&server.base, data.path()).await;
+    app.wait_for("#sign-in").await;
+    app.click("#sign-in input[name=remember]").await;
+    app.sign_in(FIELD, PASSWORD).await;
+    app.wait_online().await;
+    assert!(saved_token(&server).await.is_some(), "signed in at all");
+    app.close_window().await;
+    assert_eq!(saved_token(&server).await, None, "kept after a normal exit");
+    let app = Desktop::launch(&server.base, data.path()).await;
+    app.wait_for("#sign-in").await;
+
+    // Not remembered, and the app killed (a crash): the next start does not use the token
+    // left behind, and removes it.
+    app.click("#sign-in input[name=remember]").await;
+    app.sign_in(FIELD, PASSWORD).await;
+    app.wait_online().await;
+    app.quit().await;
+    assert!(saved_token(&server).await.is_some(), "left by the crash");
+    let app = Desktop::launch(&server.base, data.path()).await;
+    app.wait_for("#sign-in").await;
+    let deadline = Instant::now() + WAIT;
+    while saved_token(&server).await.is_some() {
+        assert!(
+            Instant::now() < deadline,
+            "the start kept a token not to be remembered"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // Remembered: the next start goes straight in.
+    app.sign_in(FIELD, PASSWORD).await;
+    app.wait_online().await;
+    app.close_window().await;
+    assert!(saved_token(&server).await.is_some(), "remembered");
+    let app = Desktop::launch(&server.base, data.path()).await;
+    app.wait_online().await;
+    app.wait_for("#nav-tickets").await;
+    app.quit().await;
+}
