@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use lifebuoy_testkit::{keyring, xvfb, Server, PASSWORD};
 use serde_json::json;
-use support::{Desktop, WAIT};
+use support::{Desktop, Notifications, WAIT};
 
 const FIELD: &str = "field@demo.test";
 
@@ -147,5 +147,90 @@ async fn without_remember_me_no_sign_in_outlives_the_app_and_with_it_the_app_sta
     let app = Desktop::launch(&server.base, data.path()).await;
     app.wait_online().await;
     app.wait_for("#nav-tickets").await;
+    app.quit().await;
+}
+
+async fn set_status(server: &Server, ticket: &serde_json::Value, status: &str) {
+    let agent = server.as_user("agent@demo.test").await;
+    let res = agent
+        .http
+        .patch(format!(
+            "{}/api/v1/tickets/{}",
+            agent.base,
+            ticket["id"].as_str().unwrap()
+        ))
+        .bearer_auth(&agent.token)
+        .json(&json!({ "status": status }))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_changes_notify_until_muted_while_support_replies_still_do() {
+    keyring();
+    let _x = xvfb();
+    let notes = Notifications::start().await;
+    let server = Server::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let first = file_ticket(&server, "Laptop fan is loud").await;
+    let second = file_ticket(&server, "Badge reader rejects my card").await;
+    let app = Desktop::launch(&server.base, data.path()).await;
+    app.sign_in(FIELD, PASSWORD).await;
+    app.wait_online().await;
+    app.wait_for_text(".ticket-card .ticket-subject", "Badge reader")
+        .await;
+
+    // Support picks up the first ticket: the desktop says so.
+    set_status(&server, &first, "IN_PROGRESS").await;
+    let shown = notes.wait_for(first["number"].as_str().unwrap()).await;
+    assert_eq!(shown.body, "Status: In progress", "{shown:?}");
+
+    // The user mutes status notifications, and replies on the first ticket (their own
+    // message is never announced).
+    app.click("#nav-settings").await;
+    app.click("#settings-form input[name=mute_status_notifications]")
+        .await;
+    app.click("#save-settings").await;
+    app.wait_for_text(".toast", "Settings saved.").await;
+    app.click("#nav-tickets").await;
+    app.click(&format!(
+        ".ticket-card[data-ticket-key='{}']",
+        first["id"].as_str().unwrap()
+    ))
+    .await;
+    app.fill("textarea[name=reply]", "It is louder after lunch.")
+        .await;
+    app.click("#send-reply").await;
+    app.wait_for_text(".message .message-body", "louder after lunch")
+        .await;
+    app.wait_gone(".message.pending").await;
+
+    // The second ticket's status changes (the app shows it) without a notification;
+    // support's reply on it after that still raises one.
+    app.click("#nav-tickets").await;
+    let card = format!(
+        ".ticket-card[data-ticket-key='{}']",
+        second["id"].as_str().unwrap()
+    );
+    set_status(&server, &second, "IN_PROGRESS").await;
+    app.wait_for(&format!("{card} .ticket-status[data-status=IN_PROGRESS]"))
+        .await;
+    server
+        .as_user("agent@demo.test")
+        .await
+        .post(
+            &format!(
+                "/api/v1/tickets/{}/messages",
+                second["id"].as_str().unwrap()
+            ),
+            json!({"body": "Bring the card to the front desk."}),
+        )
+        .await;
+    let reply = notes.wait_for(second["number"].as_str().unwrap()).await;
+    assert!(reply.body.contains("Bring the card"), "{reply:?}");
+    let shown = notes.shown();
+    assert_eq!(shown.len(), 2, "only the unmuted news: {shown:?}");
     app.quit().await;
 }
