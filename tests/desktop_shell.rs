@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use lifebuoy_testkit::{keyring, xvfb, Server, PASSWORD};
 use serde_json::json;
+use support::gate::Gate;
 use support::{Desktop, Notifications, WAIT};
 
 const FIELD: &str = "field@demo.test";
@@ -232,5 +233,93 @@ async fn status_changes_notify_until_muted_while_support_replies_still_do() {
     assert!(reply.body.contains("Bring the card"), "{reply:?}");
     let shown = notes.shown();
     assert_eq!(shown.len(), 2, "only the unmuted news: {shown:?}");
+    app.quit().await;
+}
+
+async fn copies_on_server(server: &Server, ticket: &serde_json::Value, body: &str) -> usize {
+    let agent = server.as_user("agent@demo.test").await;
+    let detail = agent
+        .get(&format!(
+            "/api/v1/tickets/{}",
+            ticket["id"].as_str().unwrap()
+        ))
+        .await;
+    detail["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["body"] == body)
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_session_asks_to_sign_in_again_and_keeps_the_queued_reply_for_after() {
+    keyring();
+    let _x = xvfb();
+    let server = Server::start().await;
+    let gate = Gate::start(server.addr).await;
+    let data = tempfile::tempdir().unwrap();
+    let ticket = file_ticket(&server, "Docking station flickers").await;
+    let field_id = server.as_user(FIELD).await.get("/api/v1/me").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let app = Desktop::launch(&gate.base, data.path()).await;
+    app.sign_in(FIELD, PASSWORD).await;
+    app.wait_online().await;
+    app.click(&format!(
+        ".ticket-card[data-ticket-key='{}']",
+        ticket["id"].as_str().unwrap()
+    ))
+    .await;
+
+    // Offline, the user writes a reply: it waits in the outbox.
+    gate.shut();
+    app.wait_for("#connectivity:not([data-state=online])").await;
+    let reply = "The flicker stops when I unplug the monitor.";
+    app.fill("textarea[name=reply]", reply).await;
+    app.click("#send-reply").await;
+    app.wait_for_text(".message.pending .message-body", "unplug the monitor")
+        .await;
+
+    // Meanwhile an admin sets a new password, which ends the user's sessions.
+    let admin = server.as_user("admin@demo.test").await;
+    let new_password = "a-brand-new-password-42";
+    let res = admin
+        .http
+        .patch(format!("{}/api/v1/users/{field_id}", admin.base))
+        .bearer_auth(&admin.token)
+        .json(&json!({ "password": new_password }))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+
+    // Back on the network, the app says the session ended and asks to sign in again.
+    gate.open();
+    app.wait_for_text("#sign-in .notice", "session has expired")
+        .await;
+    assert_eq!(copies_on_server(&server, &ticket, reply).await, 0);
+
+    // Signed in again, the reply written before goes out, once.
+    app.fill("#sign-in input[name=password]", new_password)
+        .await;
+    app.click("#sign-in button[type=submit]").await;
+    app.wait_online().await;
+    let deadline = Instant::now() + WAIT;
+    while copies_on_server(&server, &ticket, reply).await == 0 {
+        if Instant::now() > deadline {
+            app.fail("the queued reply was never sent".into()).await;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // The app is back where the user was, the reply no longer pending.
+    app.wait_for_text("#ticket-title", "Docking station flickers")
+        .await;
+    app.wait_for_text(".message .message-body", "unplug the monitor")
+        .await;
+    app.wait_gone(".message.pending").await;
+    assert_eq!(copies_on_server(&server, &ticket, reply).await, 1);
     app.quit().await;
 }
