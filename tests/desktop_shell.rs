@@ -323,3 +323,77 @@ async fn an_expired_session_asks_to_sign_in_again_and_keeps_the_queued_reply_for
     assert_eq!(copies_on_server(&server, &ticket, reply).await, 1);
     app.quit().await;
 }
+
+/// A stand-in browser for `xdg-open` (which runs `$BROWSER` when no desktop environment
+/// claims the address): it records the address it was given.
+fn recording_browser(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let log = dir.join("opened.txt");
+    let script = dir.join("browser.sh");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\nprintf '%s\\n' \"$@\" >> '{}'\n", log.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    (script, log)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_related_help_article_opens_in_the_system_browser() {
+    keyring();
+    let _x = xvfb();
+    let server = Server::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let (browser, opened) = recording_browser(data.path());
+    let ticket = file_ticket(&server, "VPN asks for a token").await;
+    let url = "https://help.example.test/vpn/token?step=2";
+    let agent = server.as_user("agent@demo.test").await;
+    let res = agent
+        .http
+        .patch(format!(
+            "{}/api/v1/tickets/{}",
+            agent.base,
+            ticket["id"].as_str().unwrap()
+        ))
+        .bearer_auth(&agent.token)
+        .json(&json!({ "related_article_id": format!("[Set up your VPN token]({url})") }))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+
+    let app = Desktop::launch_with(
+        &server.base,
+        data.path(),
+        &[("BROWSER", browser.to_str().unwrap())],
+    )
+    .await;
+    app.sign_in(FIELD, PASSWORD).await;
+    app.wait_online().await;
+    app.click(&format!(
+        ".ticket-card[data-ticket-key='{}']",
+        ticket["id"].as_str().unwrap()
+    ))
+    .await;
+    app.wait_for_text(".related-article-link", "Set up your VPN token")
+        .await;
+    app.click(".related-article-link").await;
+    let deadline = Instant::now() + WAIT;
+    let seen = loop {
+        let seen = std::fs::read_to_string(&opened).unwrap_or_default();
+        if !seen.is_empty() || Instant::now() > deadline {
+            break seen;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(
+        seen,
+        format!("{url}\n"),
+        "the browser was given exactly the article"
+    );
+    // The app itself stayed where it was.
+    app.wait_for_text("#ticket-title", "VPN asks for a token")
+        .await;
+    app.quit().await;
+}

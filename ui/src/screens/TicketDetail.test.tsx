@@ -97,3 +97,22 @@ test("a reply being typed keeps every word when the ticket filed offline gets it
     expect(backend.argsOf("submit_reply")).toEqual([{ ticketKey: "srv-1", body: "Also, the screen goes dark" }]);
   });
 });
+
+test("the related help article opens through Rust, in the system browser, never in the app", async () => {
+  const ticket = makeTicket({ key: "t-9", subject: "VPN drops" });
+  ticket.ticket.related_article_id = "[Reset your VPN](https://help.example/vpn)";
+  const backend = mockBackend({
+    ticket_detail: () => ({ ticket, messages: [] }),
+    load_draft: () => null,
+    open_related_article: () => null,
+  });
+  const user = userEvent.setup();
+  renderScreen(<TicketDetail ticketKey="t-9" />);
+
+  const link = await screen.findByRole("link", { name: "Reset your VPN" });
+  expect(link.getAttribute("href")).toBe("https://help.example/vpn");
+  expect(link.getAttribute("target")).toBeNull();
+  await user.click(link);
+  await waitFor(() => { expect(backend.argsOf("open_related_article")).toEqual([{ ticketKey: "t-9" }]); });
+  expect(window.location.href).not.toContain("help.example");
+});
