@@ -397,3 +397,87 @@ async fn the_related_help_article_opens_in_the_system_browser() {
         .await;
     app.quit().await;
 }
+
+async fn assert_accessible(app: &Desktop, screen: &str) {
+    let found = support::axe::serious_violations(app).await;
+    if !found.is_empty() {
+        app.fail(format!(
+            "{screen}: serious accessibility problems:\n{}",
+            found.join("\n")
+        ))
+        .await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_main_screens_pass_axe_and_a_ticket_opens_from_the_keyboard() {
+    keyring();
+    let _x = xvfb();
+    let server = Server::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let ticket = file_ticket(&server, "Monitor stays black after lunch").await;
+
+    let app = Desktop::launch(&server.base, data.path()).await;
+    app.wait_for("#sign-in").await;
+    assert_accessible(&app, "Sign in").await;
+    app.sign_in(FIELD, PASSWORD).await;
+    app.wait_online().await;
+    app.wait_for_text(".ticket-card .ticket-subject", "Monitor stays black")
+        .await;
+    assert_accessible(&app, "Tickets").await;
+
+    // From the list, Tab reaches New ticket and then the ticket; Enter opens it.
+    let mut reached = Vec::new();
+    for _ in 0..40 {
+        app.web
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys("\u{E004}")
+            .await
+            .unwrap();
+        let focused = app
+            .web
+            .execute(
+                "const e = document.activeElement; \
+                 return e.id ? '#' + e.id : e.classList.contains('ticket-card') \
+                   ? 'card:' + e.dataset.ticketKey : e.tagName;",
+                Vec::new(),
+            )
+            .await
+            .unwrap();
+        let focused = focused.as_str().unwrap_or_default().to_owned();
+        let on_card = focused.starts_with("card:");
+        reached.push(focused);
+        if on_card {
+            break;
+        }
+    }
+    let new_ticket = reached.iter().position(|f| f == "#new-ticket");
+    let card = reached
+        .iter()
+        .position(|f| *f == format!("card:{}", ticket["id"].as_str().unwrap()));
+    assert!(
+        matches!((new_ticket, card), (Some(n), Some(c)) if n < c),
+        "Tab went through {reached:?}"
+    );
+    app.web
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{E007}")
+        .await
+        .unwrap();
+    app.wait_for_text("#ticket-title", "Monitor stays black after lunch")
+        .await;
+    app.wait_for_text(".ticket-description .message-body", "Filed for the test")
+        .await;
+    assert_accessible(&app, "Ticket").await;
+
+    app.click("#nav-tickets").await;
+    app.click("#new-ticket").await;
+    app.wait_for("#new-ticket-form").await;
+    app.wait_for("#system-info li[data-key=os]").await;
+    assert_accessible(&app, "New ticket").await;
+    app.quit().await;
+}

@@ -4,6 +4,7 @@
 #![allow(dead_code, unused_imports, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod app;
+pub mod axe;
 pub mod gate;
 pub mod notifications;
 pub mod x11;
