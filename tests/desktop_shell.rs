@@ -1,7 +1,8 @@
 //! The desktop shell's own behaviours in the real app: one running instance, the window
 //! remembered, "remember me", an expired session, status notifications and their mute,
-//! the related help article, a reply draft that survives its ticket's first sync, and
-//! keyboard and screen-reader access. Real app, webview, server, keyring and D-Bus.
+//! the related help article, and keyboard and screen-reader access. Real app, webview,
+//! server, keyring and D-Bus. (A reply draft surviving its ticket's first sync is tested
+//! in the client crate and the UI's unit tests.)
 
 mod support;
 
