@@ -5,7 +5,9 @@ use std::path::Path;
 
 use tauri_specta::{collect_commands, collect_events, Builder};
 
-use crate::commands::{admin, compose, outbox, reports, session, settings, staff, system, tickets};
+use crate::commands::{
+    admin, article, compose, outbox, reports, session, settings, staff, system, tickets,
+};
 use crate::{events, screenshot};
 
 pub fn builder() -> Builder<tauri::Wry> {
@@ -23,6 +25,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             tickets::save_attachment,
             tickets::categories,
             tickets::validate_ticket,
+            article::open_related_article,
             compose::load_draft,
             compose::save_draft,
             compose::discard_draft,

@@ -14,6 +14,7 @@ pub const COMMANDS: &[&str] = &[
     "save_attachment",
     "categories",
     "validate_ticket",
+    "open_related_article",
     "load_draft",
     "save_draft",
     "discard_draft",

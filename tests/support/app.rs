@@ -51,6 +51,13 @@ pub struct Desktop {
 impl Desktop {
     /// Launches the app with its data under `data_dir`, pointed at `server`.
     pub async fn launch(server: &str, data_dir: &Path) -> Self {
+        Self::launch_with(server, data_dir, &[]).await
+    }
+
+    /// Launches the app with extra environment (say, the `BROWSER` links open in).
+    /// Its window state lives under `data_dir` too, so each test starts from the
+    /// configured window and a relaunch with the same `data_dir` finds what it left.
+    pub async fn launch_with(server: &str, data_dir: &Path, env: &[(&str, &str)]) -> Self {
         let _ = rustls::crypto::ring::default_provider().install_default();
         wait_for_no_instance().await;
         let port = free_port_pair();
@@ -65,6 +72,8 @@ impl Desktop {
             .env("LIFEBUOY_SERVER", server)
             .env("NO_AT_BRIDGE", "1")
             .env("LIFEBUOY_LOG", "warn,lifebuoy=debug")
+            .env("XDG_CONFIG_HOME", data_dir.join("config"))
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -99,6 +108,18 @@ impl Desktop {
         let _ = self.web.clone().close().await;
         drop(self);
         wait_for_no_instance().await;
+    }
+
+    /// Closes the window as the user would, and waits until the app has exited through
+    /// its own exit path.
+    pub async fn close_window(self) {
+        let display = std::env::var("DISPLAY").expect("the test's Xvfb display");
+        let asked = super::x11::close_windows_titled(&display, "Lifebuoy");
+        if asked == 0 {
+            self.fail("the app has no window to close".into()).await;
+        }
+        wait_for_no_instance().await;
+        drop(self);
     }
 
     pub async fn screenshot(&self, path: &Path) {
@@ -208,6 +229,21 @@ impl Desktop {
 
     pub async fn wait_online(&self) {
         self.wait_for("#connectivity[data-state=online]").await;
+    }
+
+    /// Starts the app binary again beside this one, as a user launching it twice would
+    /// (same data, display and session bus).
+    pub fn launch_again(&self, args: &[&str]) -> Child {
+        Command::new(env!("CARGO_BIN_EXE_lifebuoy-desktop"))
+            .args(args)
+            .env("LIFEBUOY_CLIENT_DIR", &self.data_dir)
+            .env("XDG_CONFIG_HOME", self.data_dir.join("config"))
+            .env("NO_AT_BRIDGE", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start the app binary a second time")
     }
 }
 

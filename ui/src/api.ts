@@ -72,6 +72,8 @@ export const api = {
   categories: () => unwrap(commands.categories()),
   validateTicket: (...a: Parameters<typeof commands.validateTicket>) =>
     commands.validateTicket(...a),
+  openRelatedArticle: (...a: Parameters<typeof commands.openRelatedArticle>) =>
+    unwrap(commands.openRelatedArticle(...a)),
   loadDraft: (...a: Parameters<typeof commands.loadDraft>) => unwrap(commands.loadDraft(...a)),
   saveDraft: (...a: Parameters<typeof commands.saveDraft>) => unwrap(commands.saveDraft(...a)),
   discardDraft: (...a: Parameters<typeof commands.discardDraft>) =>

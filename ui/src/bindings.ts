@@ -43,6 +43,7 @@ export const commands = {
 	 *  messages at the fields before anything is submitted.
 	 */
 	validateTicket: (subject: string, description: string, category: string) => __TAURI_INVOKE<FieldError[]>("validate_ticket", { subject, description, category }),
+	openRelatedArticle: (ticketKey: string) => typedError<null, AppError>(__TAURI_INVOKE("open_related_article", { ticketKey })),
 	loadDraft: (key: string) => typedError<Draft | null, AppError>(__TAURI_INVOKE("load_draft", { key })),
 	saveDraft: (draft: DraftText) => typedError<Draft, AppError>(__TAURI_INVOKE("save_draft", { draft })),
 	discardDraft: (key: string) => typedError<null, AppError>(__TAURI_INVOKE("discard_draft", { key })),

@@ -568,3 +568,83 @@ async fn without_a_live_stream_the_client_polls() {
     client.stop();
     let _ = background.await;
 }
+
+/// A reply being written on a ticket filed offline must not lose a word when the ticket
+/// reaches the server and its local key becomes the server's id.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_drafted_on_a_ticket_filed_offline_follows_it_to_its_server_id() {
+    let server = Server::start().await;
+    let root = data_root();
+    let client = sign_in(&server, "field@demo.test", &root).await;
+    let local = client
+        .create_ticket(NewTicket {
+            subject: "Filed on the train".into(),
+            description: "d".into(),
+            ..NewTicket::default()
+        })
+        .expect("queued")
+        .key;
+    let log = root.join("trace.log");
+    std::fs::write(&log, "line one\n").expect("file");
+    let kept = client.keep_file(&log).expect("copied");
+    let draft = |text: &str, files| lifebuoy_client::Draft {
+        key: format!("reply:{local}"),
+        text: text.into(),
+        files,
+        ..Default::default()
+    };
+    client
+        .save_draft(&draft("Also, the", vec![kept.clone()]))
+        .expect("saved");
+
+    client.flush_outbox().await.expect("sent");
+    let ticket = client.ticket(&local).expect("read").expect("exists");
+    let id = ticket.ticket.key.clone();
+    assert_ne!(id, local, "the ticket now goes by its server id");
+    let moved = client
+        .draft(&format!("reply:{id}"))
+        .expect("read")
+        .expect("the draft followed the ticket");
+    assert_eq!(moved.text, "Also, the");
+    assert_eq!(moved.files, vec![kept.clone()]);
+
+    // A form still open under the old key keeps writing the same draft.
+    client
+        .save_draft(&draft("Also, the screen goes dark", vec![kept.clone()]))
+        .expect("saved");
+    assert_eq!(
+        client
+            .draft(&format!("reply:{id}"))
+            .expect("read")
+            .expect("there")
+            .text,
+        "Also, the screen goes dark"
+    );
+
+    // Sending it (by either key) takes the draft's file along and ends the draft.
+    client
+        .reply_from_draft(&local, "Also, the screen goes dark")
+        .expect("queued");
+    client.flush_outbox().await.expect("sent");
+    assert!(client
+        .draft(&format!("reply:{id}"))
+        .expect("read")
+        .is_none());
+    assert!(client
+        .draft(&format!("reply:{local}"))
+        .expect("read")
+        .is_none());
+    let agent = server.as_user("agent@demo.test").await;
+    let detail = agent.get(&format!("/api/v1/tickets/{id}")).await;
+    let sent: Vec<&Value> = detail["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .filter(|m| m["body"] == "Also, the screen goes dark")
+        .collect();
+    assert_eq!(sent.len(), 1, "{detail}");
+    assert_eq!(
+        sent[0]["attachments"][0]["file_name"], "trace.log",
+        "{detail}"
+    );
+}

@@ -2,6 +2,7 @@
 //! `ui/src/bindings.ts` from these signatures.
 
 pub mod admin;
+pub mod article;
 pub mod compose;
 pub mod outbox;
 pub mod reports;

@@ -1,4 +1,4 @@
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import type { SubmitEvent } from "react";
 import { api, errorMessage, fieldErrors } from "../api";
 import { useDraft } from "../hooks/useDraft";
@@ -12,9 +12,14 @@ import { SaveHint } from "./SaveHint";
 
 const EMPTY: DraftFields = { subject: "", text: "", category: null, priority: null };
 
-/** Mount with `key={ticketKey}`: a different ticket is a different draft. */
+/**
+ * Mount once per ticket the user opened. The draft keeps the key the box opened with:
+ * a ticket filed offline changes its key when it reaches the server, the client moves
+ * the draft along and still answers to the old key, so a reply being typed stays on
+ * screen and in the same draft. Replies are sent under the ticket's current key.
+ */
 export function ReplyBox({ ticketKey }: { ticketKey: string }) {
-  const draftKey = useMemo(() => `reply:${ticketKey}`, [ticketKey]);
+  const [draftKey] = useState(() => `reply:${ticketKey}`);
   const draft = useDraft(draftKey, EMPTY);
   useDropTarget(draftKey, draft.applyDraft);
   const toast = useToast();

@@ -1,9 +1,9 @@
 import type { LocalTicket } from "../bindings";
 import { CATEGORY_NONE, ticketNumber } from "../format";
+import { ArticleLink } from "./ArticleLink";
 import { PriorityBadge, StatusBadge } from "./Badges";
 import { parseArticle, safeHref } from "./staff/labels";
 import { Time } from "./Time";
-
 
 export function TicketSidebar({ ticket, now }: { ticket: LocalTicket; now: number }) {
   const t = ticket.ticket;
@@ -40,9 +40,7 @@ export function TicketSidebar({ ticket, now }: { ticket: LocalTicket; now: numbe
         <p className="related-article">
           Related help article:{" "}
           {href ? (
-            <a href={href} target="_blank" rel="noreferrer noopener">
-              {article.title || href}
-            </a>
+            <ArticleLink ticketKey={ticket.key} href={href} label={article.title || href} />
           ) : (
             <span>{article.title || article.url}</span>
           )}

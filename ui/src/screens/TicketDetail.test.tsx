@@ -1,7 +1,7 @@
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { LocalMessage, LocalTicketDetail } from "../bindings";
-import { makeTicket, mockBackend } from "../test/backend";
+import { emitChanged, makeTicket, mockBackend } from "../test/backend";
 import { renderScreen } from "../test/render";
 import { TicketDetail } from "./TicketDetail";
 
@@ -58,4 +58,61 @@ test("the conversation shows roles and pending replies; Close and Send reply use
 
   await user.click(screen.getByRole("button", { name: "Close ticket" }));
   await waitFor(() => { expect(backend.argsOf("close_ticket")).toEqual([{ key: "t-7" }]); });
+});
+
+test("a reply being typed keeps every word when the ticket filed offline gets its server key", async () => {
+  let current: LocalTicketDetail = {
+    ticket: makeTicket({ key: "local-1", pending: true, subject: "Filed on the train" }),
+    messages: [],
+  };
+  const backend = mockBackend({
+    ticket_detail: () => current,
+    load_draft: () => null,
+    save_draft: ({ draft }) => draft,
+    submit_reply: () => "m1",
+  });
+  const user = userEvent.setup();
+  renderScreen(<TicketDetail ticketKey="local-1" />);
+
+  const box = await screen.findByRole("textbox", { name: "Your reply" });
+  await user.type(box, "Also, the");
+  // The ticket reaches the server while the user types.
+  current = { ticket: makeTicket({ key: "srv-1", subject: "Filed on the train" }), messages: [] };
+  await emitChanged({ type: "store_changed" });
+  await waitFor(() => {
+    expect(document.querySelector("#ticket-detail")?.getAttribute("data-ticket-key")).toBe("srv-1");
+  });
+  await user.type(screen.getByRole("textbox", { name: "Your reply" }), " screen goes dark");
+
+  expect(screen.getByRole("textbox", { name: "Your reply" })).toHaveProperty("value", "Also, the screen goes dark");
+  expect(backend.argsOf("load_draft")).toEqual([{ key: "reply:local-1" }]);
+  // The client moves the draft and still answers to its first key.
+  await waitFor(() => {
+    expect(backend.argsOf("save_draft").at(-1)).toEqual({
+      draft: { key: "reply:local-1", subject: "", text: "Also, the screen goes dark", category: null, priority: null },
+    });
+  });
+  await user.click(screen.getByRole("button", { name: "Send reply" }));
+  await waitFor(() => {
+    expect(backend.argsOf("submit_reply")).toEqual([{ ticketKey: "srv-1", body: "Also, the screen goes dark" }]);
+  });
+});
+
+test("the related help article opens through Rust, in the system browser, never in the app", async () => {
+  const ticket = makeTicket({ key: "t-9", subject: "VPN drops" });
+  ticket.ticket.related_article_id = "[Reset your VPN](https://help.example/vpn)";
+  const backend = mockBackend({
+    ticket_detail: () => ({ ticket, messages: [] }),
+    load_draft: () => null,
+    open_related_article: () => null,
+  });
+  const user = userEvent.setup();
+  renderScreen(<TicketDetail ticketKey="t-9" />);
+
+  const link = await screen.findByRole("link", { name: "Reset your VPN" });
+  expect(link.getAttribute("href")).toBe("https://help.example/vpn");
+  expect(link.getAttribute("target")).toBeNull();
+  await user.click(link);
+  await waitFor(() => { expect(backend.argsOf("open_related_article")).toEqual([{ ticketKey: "t-9" }]); });
+  expect(window.location.href).not.toContain("help.example");
 });

@@ -124,7 +124,9 @@ function Loaded({ detail, now, back, error }: LoadedProps) {
           {t.status === "CLOSED" ? (
             <p className="notice">This ticket is closed. If the problem comes back, file a new ticket.</p>
           ) : (
-            <ReplyBox key={ticket.key} ticketKey={ticket.key} />
+            // Not keyed by ticket.key: that changes when a ticket filed offline is sent,
+            // and remounting would drop what is being typed.
+            <ReplyBox ticketKey={ticket.key} />
           )}
         </div>
         <div className="detail-side">

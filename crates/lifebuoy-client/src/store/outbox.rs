@@ -487,6 +487,7 @@ impl LocalStore {
             "INSERT OR REPLACE INTO aliases (local_key, server_id) VALUES (?1, ?2)",
             params![local, server],
         )?;
+        super::drafts::move_reply_draft(&tx, local, &server)?;
         mark_sent(&tx, op.id)?;
         tx.commit()?;
         Ok(())

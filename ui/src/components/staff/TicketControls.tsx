@@ -6,6 +6,7 @@ import { PRIORITIES, PRIORITY_LABELS, isPriority } from "../../format";
 import { staffApi } from "../../staffApi";
 import { notifyChanged } from "../../state/changes";
 import { useToast } from "../../state/toasts";
+import { ArticleLink } from "../ArticleLink";
 import { STAFF_STATUS_LABELS, formatArticle, parseArticle, safeHref } from "./labels";
 
 interface Props {
@@ -153,9 +154,7 @@ export function TicketControls({ ticket, nextStatuses, me, agents, categories }:
         {article && (
           <p id="related-article">
             {href ? (
-              <a href={href} target="_blank" rel="noreferrer noopener">
-                {article.title || href}
-              </a>
+              <ArticleLink ticketKey={ticket.key} href={href} label={article.title || href} />
             ) : (
               <span>{article.title || article.url}</span>
             )}
