@@ -5,6 +5,10 @@
 
 pub mod app;
 pub mod notifications;
+pub mod requester;
+pub mod save_dialog;
+pub mod staff;
 
 pub use app::Desktop;
 pub use notifications::Notifications;
+pub use requester::Requester;
