@@ -15,7 +15,8 @@ use lifebuoy_client::{ClientEvent, NewTicket};
 use lifebuoy_domain::Status;
 use lifebuoy_testkit::{keyring, xvfb, Http, Server, PASSWORD};
 use serde_json::{json, Value};
-use support::{save_dialog, Desktop, Notifications, Requester};
+use support::requester::Requester;
+use support::{save_dialog, Desktop, Notifications};
 
 const FIELD: &str = "field@demo.test";
 const AGENT: &str = "agent@demo.test";
@@ -302,10 +303,11 @@ async fn bulk_changes_apply_per_ticket_and_the_summary_names_a_refused_one_and_w
     app.wait_for_exact_text(".queue-view[data-view=mine] .count", "5")
         .await;
 
-    // Another agent puts one on hold; on hold cannot go straight to resolved.
+    // The admin puts one on hold meanwhile; on hold cannot go straight to resolved.
+    let admin = server.as_user("admin@demo.test").await;
     let held = &ids[2];
     patch(
-        &agent,
+        &admin,
         &format!("/api/v1/tickets/{held}"),
         json!({"status": "ON_HOLD"}),
     )

@@ -11,4 +11,3 @@ pub mod staff;
 
 pub use app::Desktop;
 pub use notifications::Notifications;
-pub use requester::Requester;
