@@ -403,6 +403,13 @@ async fn a_filtered_export_is_saved_through_the_native_dialog_with_formulas_neut
     app.wait_for_text("#export-done .export-path", &path.display().to_string())
         .await;
 
+    // Whole or absent: the finished file is the only thing left in the folder.
+    let left: Vec<_> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, [path.file_name().unwrap()], "{left:?}");
+
     // The file, read as a spreadsheet would: exactly the server's NEW tickets.
     let mut csv = csv::Reader::from_path(&path).unwrap();
     let header: Vec<String> = csv.headers().unwrap().iter().map(str::to_owned).collect();

@@ -224,6 +224,7 @@ impl Desktop {
 /// also keeps the test's output open, so whatever reads it never sees its end.
 impl Drop for Desktop {
     fn drop(&mut self) {
+        self.picture_if_failing();
         stop(&mut self.driver);
     }
 }

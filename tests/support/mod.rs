@@ -4,6 +4,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod app;
+mod failure;
 pub mod notifications;
 pub mod requester;
 pub mod save_dialog;
