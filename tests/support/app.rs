@@ -61,7 +61,7 @@ impl Desktop {
         let _ = rustls::crypto::ring::default_provider().install_default();
         wait_for_no_instance().await;
         let port = free_port_pair();
-        let driver = Command::new("tauri-driver")
+        let mut driver = Command::new("tauri-driver")
             .args([
                 "--port",
                 &port.to_string(),
@@ -80,7 +80,10 @@ impl Desktop {
             .expect("tauri-driver (cargo install tauri-driver --locked)");
         let deadline = Instant::now() + WAIT;
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver did not start");
+            if Instant::now() > deadline {
+                stop(&mut driver);
+                panic!("tauri-driver did not start");
+            }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         let mut caps = serde_json::Map::new();
@@ -88,12 +91,18 @@ impl Desktop {
             "tauri:options".into(),
             serde_json::json!({ "application": env!("CARGO_BIN_EXE_lifebuoy-desktop") }),
         );
-        let web = ClientBuilder::rustls()
+        let session = ClientBuilder::rustls()
             .unwrap()
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .expect("a WebDriver session with the app");
+            .await;
+        let web = match session {
+            Ok(web) => web,
+            Err(e) => {
+                stop(&mut driver);
+                panic!("a WebDriver session with the app: {e}");
+            }
+        };
         Self {
             web,
             driver,
@@ -247,10 +256,16 @@ impl Desktop {
     }
 }
 
-/// A failed test must not leave the driver (and the app) running.
+/// A failed test must not leave the driver (and the app) running: a leftover driver
+/// also keeps the test's output open, so whatever reads it never sees its end.
 impl Drop for Desktop {
     fn drop(&mut self) {
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        self.picture_if_failing();
+        stop(&mut self.driver);
     }
+}
+
+fn stop(driver: &mut Child) {
+    let _ = driver.kill();
+    let _ = driver.wait();
 }

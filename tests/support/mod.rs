@@ -5,8 +5,12 @@
 
 pub mod app;
 pub mod axe;
+mod failure;
 pub mod gate;
 pub mod notifications;
+pub mod requester;
+pub mod save_dialog;
+pub mod staff;
 pub mod x11;
 
 pub use app::{Desktop, WAIT};

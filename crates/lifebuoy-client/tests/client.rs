@@ -575,7 +575,7 @@ async fn without_a_live_stream_the_client_polls() {
 async fn a_reply_drafted_on_a_ticket_filed_offline_follows_it_to_its_server_id() {
     let server = Server::start().await;
     let root = data_root();
-    let client = sign_in(&server, "field@demo.test", &root).await;
+    let client = sign_in_at(&server.base, "field@demo.test", &root).await;
     let local = client
         .create_ticket(NewTicket {
             subject: "Filed on the train".into(),

@@ -9,10 +9,12 @@
  *   #filter-assignee, #filter-requester, #filter-created-from, #filter-created-to,
  *   #queue-sort                              filters and sort
  *   .queue-row[data-ticket-key=KEY]          a row (.is-unread when the requester wrote)
+ *   .queue-row .queue-open, .ticket-subject, .ticket-status[data-status]   open it; its text
  *   .queue-row input[type=checkbox]          selection (shift-click selects a range)
- *   #queue-select-all                        select every ticket shown
+ *   #queue-select-all, #bulk-count           select every ticket shown; "N selected"
  *   #bulk-assign, #bulk-status, #bulk-priority   bulk changes (choosing applies)
- *   #bulk-summary, #bulk-summary .bulk-failure   what changed and what did not, and why
+ *   #bulk-summary, #bulk-summary .bulk-totals    what changed ("N changed, M not changed.")
+ *   #bulk-summary .bulk-failure[data-ticket-id=ID]   a ticket not changed: number and why
  */
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { api } from "../api";

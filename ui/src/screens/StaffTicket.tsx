@@ -6,6 +6,8 @@
  * Stable selectors for end-to-end tests:
  *   #staff-ticket[data-ticket-key=KEY]       the screen
  *   .message[data-message-key=KEY]           a message; .message.internal is a note
+ *   .message.from-ROLE, .message.pending, .message-body, .internal-label   its author's
+ *                                            role, not yet sent, its text, the note badge
  *   .message .mark-resolution                mark that reply as the resolution
  *   .message.resolution                      the reply marked as the resolution
  *   textarea[name=reply], #reply-mode-reply, #reply-mode-note, #send-reply

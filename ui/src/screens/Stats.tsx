@@ -4,9 +4,10 @@
  * #stats-first-response, #stats-resolution, #stats-by-status [data-status],
  * #stats-by-priority [data-priority], #stats-by-category [data-category],
  * #stats-error, #chart-created-resolved (rect.bar-created / rect.bar-resolved with
- * data-value, g[data-date]), #chart-table; export: #export-form, #export-bom,
- * #export-button, #export-cancel, #export-progress, #export-done, #export-cancelled,
- * #export-error.
+ * data-value, g[data-date]), #chart-table; export: #export-form, #export-text,
+ * #export-status, #export-priority, #export-category, #export-assignee, #export-from,
+ * #export-to, #export-bom, #export-button, #export-cancel, #export-progress,
+ * #export-done (with .export-path), #export-cancelled, #export-error.
  */
 import { useEffect, useState } from "react";
 import { api, errorMessage } from "../api";
