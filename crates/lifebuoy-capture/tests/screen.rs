@@ -130,6 +130,26 @@ fn windows_are_listed_front_first_and_captured_alone() {
 }
 
 #[test]
+fn an_app_can_leave_its_own_windows_out_of_the_list() {
+    let mut x = xvfb();
+    let own = x.window((0, 0, 300, 200), BLUE, "Lifebuoy", "Lifebuoy");
+    let other = x.window((400, 300, 100, 50), GREEN, "Term", "bash");
+    x.set_pid(own, std::process::id());
+    // Another process's window, and one that names no process at all, stay listed.
+    let foreign = x.window((10, 400, 60, 40), RED, "Mail", "Inbox");
+    x.set_pid(foreign, std::process::id() + 1);
+
+    let everything: Vec<u32> = windows().unwrap().iter().map(|w| w.id).collect();
+    assert_eq!(everything, vec![foreign, other, own]);
+    let others: Vec<u32> = windows_except_process(std::process::id())
+        .unwrap()
+        .iter()
+        .map(|w| w.id)
+        .collect();
+    assert_eq!(others, vec![foreign, other]);
+}
+
+#[test]
 fn a_redacted_crop_of_the_screen_survives_encoding() {
     let mut x = xvfb();
     x.fill(RED);

@@ -217,14 +217,30 @@ impl Xvfb {
         window.resource_id()
     }
 
-    /// Minimizes a window as a window manager does: hidden state, unmapped.
-    pub fn minimize(&self, id: u32) {
-        let window = self
-            .windows
+    /// Marks a window as owned by process `pid` (`_NET_WM_PID`), as toolkits do.
+    pub fn set_pid(&self, id: u32, pid: u32) {
+        let window = self.made_here(id);
+        let cookie = self.conn.send_request_checked(&x::ChangeProperty {
+            mode: x::PropMode::Replace,
+            window,
+            property: self.atom("_NET_WM_PID"),
+            r#type: x::ATOM_CARDINAL,
+            data: &[pid],
+        });
+        self.check(cookie);
+    }
+
+    fn made_here(&self, id: u32) -> x::Window {
+        self.windows
             .iter()
             .copied()
             .find(|w| w.resource_id() == id)
-            .expect("a window made by this Xvfb");
+            .expect("a window made by this Xvfb")
+    }
+
+    /// Minimizes a window as a window manager does: hidden state, unmapped.
+    pub fn minimize(&self, id: u32) {
+        let window = self.made_here(id);
         let (state, hidden) = (
             self.atom("_NET_WM_STATE"),
             self.atom("_NET_WM_STATE_HIDDEN"),
