@@ -204,8 +204,10 @@ pub async fn capture_window(
         lifebuoy_capture::capture_window(id).map_err(capture_error)
     })
     .await?;
+    // The preview is encoded before taking the lock; the index is known only under it.
+    let mut out = shot(0, &capture)?;
     let mut captures = lock(&state.captures);
-    let out = shot(captures.len(), &capture)?;
+    out.index = captures.len() as u32;
     captures.push(capture);
     Ok(out)
 }
