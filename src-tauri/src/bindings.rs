@@ -8,7 +8,7 @@ use tauri_specta::{collect_commands, collect_events, Builder};
 use crate::commands::{
     admin, article, compose, outbox, reports, session, settings, staff, system, tickets,
 };
-use crate::{events, screenshot};
+use crate::{events, screenshot, startup_probe};
 
 pub fn builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
@@ -44,6 +44,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             screenshot::capture_screen,
             screenshot::attach_screenshot,
             screenshot::discard_capture,
+            screenshot::list_windows,
+            screenshot::capture_window,
             settings::settings,
             settings::save_settings,
             staff::queue,
@@ -64,6 +66,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             admin::list_categories,
             admin::create_category,
             admin::update_category,
+            startup_probe::startup_painted,
         ])
         .events(collect_events![
             events::Changed,

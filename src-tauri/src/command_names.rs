@@ -33,6 +33,8 @@ pub const COMMANDS: &[&str] = &[
     "capture_screen",
     "attach_screenshot",
     "discard_capture",
+    "list_windows",
+    "capture_window",
     "settings",
     "save_settings",
     "queue",
@@ -53,4 +55,5 @@ pub const COMMANDS: &[&str] = &[
     "list_categories",
     "create_category",
     "update_category",
+    "startup_painted",
 ];

@@ -13,6 +13,7 @@ pub mod notify;
 pub mod screenshot;
 pub mod settings;
 mod shortcut;
+pub mod startup_probe;
 pub mod state;
 mod window;
 

@@ -1,6 +1,7 @@
-//! Native screenshots for tickets: the app hides itself, captures every monitor, and
-//! keeps the pixels in memory while the user crops and blacks out; the edit is applied
-//! to the pixels here, so what was blacked out never leaves this machine.
+//! Native screenshots for tickets: the app hides itself, captures every monitor (or one
+//! window the user picked), and keeps the pixels in memory while the user crops and
+//! blacks out; the edit is applied to the pixels here, so what was blacked out never
+//! leaves this machine.
 
 use std::time::Duration;
 
@@ -33,6 +34,17 @@ pub struct Shot {
     pub preview_height: u32,
 }
 
+/// A window the user may capture instead of a whole screen.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct WindowChoice {
+    pub id: u32,
+    /// The application, as the window says (may be empty).
+    pub app: String,
+    pub title: String,
+    pub width: u32,
+    pub height: u32,
+}
+
 fn capture_error(e: lifebuoy_capture::CaptureError) -> AppError {
     AppError::new(
         ErrorKind::Screenshot,
@@ -51,7 +63,9 @@ fn name(source: &Source, index: usize) -> String {
             )
         }
         Source::AllMonitors { .. } => "All screens".into(),
-        Source::Window { window } => window.title.clone(),
+        Source::Window { window } if !window.title.is_empty() => window.title.clone(),
+        Source::Window { window } if !window.app_name.is_empty() => window.app_name.clone(),
+        Source::Window { .. } => "Window".into(),
     }
 }
 
@@ -82,12 +96,21 @@ fn capture_monitors() -> AppResult<Vec<Capture>> {
 
 /// Hides the app, captures every monitor, shows the app again.
 async fn take(app: &AppHandle) -> AppResult<Vec<Capture>> {
+    take_with(app, capture_monitors).await
+}
+
+/// Hides the app, runs `capture`, shows the app again: its own window must not cover
+/// what is captured, whether a screen or a window it overlaps.
+async fn take_with<T: Send + 'static>(
+    app: &AppHandle,
+    capture: impl FnOnce() -> AppResult<T> + Send + 'static,
+) -> AppResult<T> {
     let main = window::main_window(app);
     if let Some(w) = &main {
         let _ = w.hide();
         tokio::time::sleep(HIDE_DELAY).await;
     }
-    let captured = tauri::async_runtime::spawn_blocking(capture_monitors)
+    let captured = tauri::async_runtime::spawn_blocking(capture)
         .await
         .map_err(|e| {
             AppError::new(
@@ -137,6 +160,55 @@ pub async fn capture_screen(app: AppHandle, state: State<'_, AppState>) -> AppRe
     let captures = take(&app).await?;
     let out = shots(&captures)?;
     *lock(&state.captures) = captures;
+    Ok(out)
+}
+
+/// The windows the user may capture instead, front-most first; Lifebuoy's own are left
+/// out (it steps aside while capturing, so they would show nothing of use).
+#[tauri::command]
+#[specta::specta]
+pub async fn list_windows() -> AppResult<Vec<WindowChoice>> {
+    let listed = tauri::async_runtime::spawn_blocking(|| {
+        lifebuoy_capture::windows_except_process(std::process::id())
+    })
+    .await
+    .map_err(|e| {
+        AppError::new(
+            ErrorKind::Screenshot,
+            format!("Cannot list the windows: {e}."),
+        )
+    })?
+    .map_err(capture_error)?;
+    Ok(listed
+        .into_iter()
+        .map(|w| WindowChoice {
+            id: w.id,
+            app: w.app_name,
+            title: w.title,
+            width: w.width,
+            height: w.height,
+        })
+        .collect())
+}
+
+/// Captures one window (the app steps out of the way meanwhile) and keeps it beside the
+/// screens already captured; the answer's `index` is what `attach_screenshot` takes.
+#[tauri::command]
+#[specta::specta]
+pub async fn capture_window(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: u32,
+) -> AppResult<Shot> {
+    let capture = take_with(&app, move || {
+        lifebuoy_capture::capture_window(id).map_err(capture_error)
+    })
+    .await?;
+    // The preview is encoded before taking the lock; the index is known only under it.
+    let mut out = shot(0, &capture)?;
+    let mut captures = lock(&state.captures);
+    out.index = captures.len() as u32;
+    captures.push(capture);
     Ok(out)
 }
 

@@ -81,6 +81,16 @@ export const commands = {
 	attachScreenshot: (key: string, index: number, edit: Edit) => typedError<Draft, AppError>(__TAURI_INVOKE("attach_screenshot", { key, index, edit })),
 	/**  Forgets the capture without attaching it. */
 	discardCapture: () => typedError<null, AppError>(__TAURI_INVOKE("discard_capture")),
+	/**
+	 *  The windows the user may capture instead, front-most first; Lifebuoy's own are left
+	 *  out (it steps aside while capturing, so they would show nothing of use).
+	 */
+	listWindows: () => typedError<WindowChoice[], AppError>(__TAURI_INVOKE("list_windows")),
+	/**
+	 *  Captures one window (the app steps out of the way meanwhile) and keeps it beside the
+	 *  screens already captured; the answer's `index` is what `attach_screenshot` takes.
+	 */
+	captureWindow: (id: number) => typedError<Shot, AppError>(__TAURI_INVOKE("capture_window", { id })),
 	settings: () => __TAURI_INVOKE<Settings>("settings"),
 	/**
 	 *  Saves the settings; a new shortcut is registered first, so a shortcut that cannot be
@@ -118,6 +128,8 @@ export const commands = {
 	createCategory: (name: string) => typedError<Category, AppError>(__TAURI_INVOKE("create_category", { name })),
 	/**  Renames, archives or unarchives. */
 	updateCategory: (id: string, change: UpdateCategory) => typedError<Category, AppError>(__TAURI_INVOKE("update_category", { id, change })),
+	/**  The UI calls this once, after its first ticket list (or sign-in screen) has painted. */
+	startupPainted: (screen: string) => __TAURI_INVOKE<void>("startup_painted", { screen }),
 };
 
 /** Events */
@@ -696,6 +708,16 @@ export type UserRef = {
 };
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
+
+/**  A window the user may capture instead of a whole screen. */
+export type WindowChoice = {
+	id: number,
+	/**  The application, as the window says (may be empty). */
+	app: string,
+	title: string,
+	width: number,
+	height: number,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

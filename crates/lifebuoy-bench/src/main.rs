@@ -7,6 +7,11 @@ mod client_probe;
 mod client_report;
 mod counting_proxy;
 mod cpu;
+mod desktop_app;
+mod desktop_bench;
+mod desktop_capture;
+mod desktop_report;
+mod desktop_screen;
 mod disk_floor;
 mod files_bench;
 mod files_report;
@@ -37,7 +42,7 @@ use lifebuoy_server::store::sqlite::Durability;
 #[command(
     name = "lifebuoy-bench",
     about = "Benchmarks lifebuoy-server on loopback: create, reply, list and detail on generated databases \
-             (default), attachments (`files`), client sync (`client`) and the staff workspace (`staff`)",
+             (default), attachments (`files`), client sync (`client`), the staff workspace (`staff`) and the desktop app (`desktop`)",
     args_conflicts_with_subcommands = true
 )]
 struct Cli {
@@ -57,6 +62,9 @@ enum Group {
     /// The staff workspace: filtered and searched queue pages, stats, and a CSV export of
     /// every ticket with the server's memory sampled.
     Staff(staff_bench::StaffArgs),
+    /// The desktop app: cold start to the painted ticket list, idle memory with WebKit's
+    /// processes, binary size; and a 1920×1080 screenshot captured, redacted, encoded.
+    Desktop(desktop_bench::DesktopArgs),
     /// The HTTP floor server; the bench starts it as its own child process.
     #[command(hide = true)]
     FloorServer {
@@ -128,6 +136,10 @@ async fn main() -> ExitCode {
         },
         Some(Group::Staff(args)) => tokio::select! {
             result = staff_bench::bench(args) => result,
+            () = interrupted() => Err(stopped()),
+        },
+        Some(Group::Desktop(args)) => tokio::select! {
+            result = desktop_bench::bench(args) => result,
             () = interrupted() => Err(stopped()),
         },
         Some(Group::Client(args)) => tokio::select! {

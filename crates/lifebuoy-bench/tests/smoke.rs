@@ -233,3 +233,49 @@ fn a_smoke_run_of_the_staff_group_measures_every_workload_without_errors() -> Te
     assert!(stdout.contains("export peak RSS"), "{stdout}");
     Ok(())
 }
+
+/// The screenshot part of the desktop group (the app part needs the desktop app built,
+/// which this crate's tests do not build; BENCHMARKS.md records it run by hand).
+#[test]
+fn a_smoke_run_of_the_desktop_capture_times_every_step_of_the_painted_screen() -> TestResult {
+    let bench = Path::new(env!("CARGO_BIN_EXE_lifebuoy-bench"));
+    let work = tempfile::tempdir()?;
+    let output = Command::new(bench)
+        .args([
+            "desktop",
+            "--only",
+            "capture",
+            "--capture-iterations",
+            "2",
+            "--work-dir",
+        ])
+        .arg(work.path())
+        .output()?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // It fails outright when the capture is not the painted desktop.
+    assert!(
+        output.status.success(),
+        "the desktop bench failed: {}\n{stdout}\n{stderr}",
+        output.status
+    );
+    for step in [
+        "capture (",
+        "edit (crop + 3 blackouts)",
+        "encode PNG",
+        "total",
+        "preview",
+    ] {
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with(step))
+            .ok_or_else(|| format!("no result line for {step} in:\n{stdout}"))?;
+        let p50: f64 = line
+            .split_whitespace()
+            .find_map(|cell| cell.parse().ok())
+            .ok_or_else(|| format!("no time in {line}"))?;
+        assert!(p50 > 0.0, "{line}");
+    }
+    assert!(stdout.contains("PNG "), "{stdout}");
+    Ok(())
+}

@@ -19,5 +19,5 @@ pub use image::{self, RgbaImage};
 pub use info::{Capture, MonitorInfo, Source, WindowInfo};
 pub use screen::{
     capture_all_monitors, capture_monitor, capture_primary_monitor, capture_window, monitors,
-    windows,
+    windows, windows_except_process,
 };

@@ -199,6 +199,17 @@ pub fn windows() -> Result<Vec<WindowInfo>> {
     Ok(all_windows()?.into_iter().map(|(_, info)| info).collect())
 }
 
+/// The windows that can be captured, as `windows()`, leaving out those process `pid`
+/// owns (by `_NET_WM_PID`): an app offering "capture a window" passes its own pid so
+/// that it never offers itself, since it hides while capturing.
+pub fn windows_except_process(pid: u32) -> Result<Vec<WindowInfo>> {
+    Ok(all_windows()?
+        .into_iter()
+        .filter(|(w, _)| w.pid().ok() != Some(pid))
+        .map(|(_, info)| info)
+        .collect())
+}
+
 /// One window, by the id `windows()` gives.
 pub fn capture_window(id: u32) -> Result<Capture> {
     let listed = all_windows()?;

@@ -130,6 +130,53 @@ fn windows_are_listed_front_first_and_captured_alone() {
 }
 
 #[test]
+fn a_wallpaper_image_is_captured_pixel_for_pixel() {
+    let x = xvfb();
+    // The testkit's Xvfb is 1280×800.
+    let (w, h) = (1280u32, 800u32);
+    // Every pixel different from its neighbours: nothing can be right by accident.
+    let rgb: Vec<u8> = (0..w * h)
+        .flat_map(|i| {
+            [
+                (i % 251) as u8,
+                (i / w % 241) as u8,
+                (i.wrapping_mul(7) % 239) as u8,
+            ]
+        })
+        .collect();
+    x.wallpaper(1280, &rgb);
+    let shot = capture_primary_monitor().unwrap();
+    assert_eq!(shot.image.dimensions(), (w, h));
+    let wrong = shot
+        .image
+        .pixels()
+        .zip(rgb.chunks_exact(3))
+        .filter(|(p, want)| p.0[..3] != **want)
+        .count();
+    assert_eq!(wrong, 0);
+}
+
+#[test]
+fn an_app_can_leave_its_own_windows_out_of_the_list() {
+    let mut x = xvfb();
+    let own = x.window((0, 0, 300, 200), BLUE, "Lifebuoy", "Lifebuoy");
+    let other = x.window((400, 300, 100, 50), GREEN, "Term", "bash");
+    x.set_pid(own, std::process::id());
+    // Another process's window, and one that names no process at all, stay listed.
+    let foreign = x.window((10, 400, 60, 40), RED, "Mail", "Inbox");
+    x.set_pid(foreign, std::process::id() + 1);
+
+    let everything: Vec<u32> = windows().unwrap().iter().map(|w| w.id).collect();
+    assert_eq!(everything, vec![foreign, other, own]);
+    let others: Vec<u32> = windows_except_process(std::process::id())
+        .unwrap()
+        .iter()
+        .map(|w| w.id)
+        .collect();
+    assert_eq!(others, vec![foreign, other]);
+}
+
+#[test]
 fn a_redacted_crop_of_the_screen_survives_encoding() {
     let mut x = xvfb();
     x.fill(RED);

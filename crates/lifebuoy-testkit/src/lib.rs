@@ -19,7 +19,7 @@ use tokio::sync::oneshot;
 #[cfg(feature = "x11")]
 mod xvfb;
 #[cfg(feature = "x11")]
-pub use xvfb::{no_display, xvfb, NoDisplay, Xvfb};
+pub use xvfb::{no_display, xvfb, xvfb_sized, NoDisplay, Xvfb};
 
 pub const PASSWORD: &str = "lifebuoy-demo";
 

@@ -29,7 +29,8 @@ pub fn no_display() -> NoDisplay {
     NoDisplay { _lock: lock }
 }
 
-/// A running Xvfb, 1280×800 at 24 bits, made the process's `DISPLAY`. Killed on drop.
+/// A running Xvfb, 1280×800 (or the size asked for) at 24 bits, made the process's
+/// `DISPLAY`. Killed on drop.
 pub struct Xvfb {
     display: String,
     child: Child,
@@ -44,6 +45,11 @@ pub const WIDTH: u16 = 1280;
 pub const HEIGHT: u16 = 800;
 
 pub fn xvfb() -> Xvfb {
+    xvfb_sized(WIDTH, HEIGHT)
+}
+
+/// A running Xvfb of another screen size (benchmarks use a 1920×1080 one).
+pub fn xvfb_sized(width: u16, height: u16) -> Xvfb {
     let lock = lock_display();
     // -displayfd picks a free display number and writes it to fd 3, which the shell
     // points at our pipe. -terminate: should this process die without dropping the
@@ -51,7 +57,7 @@ pub fn xvfb() -> Xvfb {
     let mut child = Command::new("sh")
         .arg("-c")
         .arg(format!(
-            "exec Xvfb -displayfd 3 -screen 0 {WIDTH}x{HEIGHT}x24 -nolisten tcp -terminate \
+            "exec Xvfb -displayfd 3 -screen 0 {width}x{height}x24 -nolisten tcp -terminate \
              3>&1 1>/dev/null 2>/dev/null"
         ))
         .stdin(Stdio::null())
@@ -160,6 +166,74 @@ impl Xvfb {
         self.check(cookie);
     }
 
+    /// Makes an RGB image (3 bytes a pixel, rows top to bottom) the screen's background,
+    /// from the top-left corner, as a wallpaper: for captures that need more than a flat
+    /// colour. It stays when windows come and go over it.
+    pub fn wallpaper(&self, width: u16, rgb: &[u8]) {
+        let row = usize::from(width) * 3;
+        assert!(
+            row > 0 && !rgb.is_empty() && rgb.len() % row == 0,
+            "an RGB image {width} pixels wide"
+        );
+        let height = u16::try_from(rgb.len() / row).expect("an image under 65536 rows");
+        let pixmap: x::Pixmap = self.conn.generate_id();
+        let cookie = self.conn.send_request_checked(&x::CreatePixmap {
+            depth: 24,
+            pid: pixmap,
+            drawable: x::Drawable::Window(self.root),
+            width,
+            height,
+        });
+        self.check(cookie);
+        let gc: x::Gcontext = self.conn.generate_id();
+        let cookie = self.conn.send_request_checked(&x::CreateGc {
+            cid: gc,
+            drawable: x::Drawable::Pixmap(pixmap),
+            value_list: &[],
+        });
+        self.check(cookie);
+        // Strips well under the core protocol's 256 KiB request limit.
+        let rows_per_strip = (60_000 / usize::from(width)).max(1);
+        for (i, strip) in rgb.chunks(row * rows_per_strip).enumerate() {
+            // Xvfb's 24-bit ZPixmap: 32 bits a pixel, little-endian 0x00RRGGBB.
+            let data: Vec<u8> = strip
+                .chunks_exact(3)
+                .flat_map(|p| [p[2], p[1], p[0], 0])
+                .collect();
+            let cookie = self.conn.send_request_checked(&x::PutImage {
+                format: x::ImageFormat::ZPixmap,
+                drawable: x::Drawable::Pixmap(pixmap),
+                gc,
+                width,
+                height: u16::try_from(strip.len() / row).expect("a strip's rows"),
+                dst_x: 0,
+                dst_y: i16::try_from(i * rows_per_strip).expect("a row on the screen"),
+                left_pad: 0,
+                depth: 24,
+                data: &data,
+            });
+            self.check(cookie);
+        }
+        let cookie = self.conn.send_request_checked(&x::ChangeWindowAttributes {
+            window: self.root,
+            value_list: &[x::Cw::BackPixmap(pixmap)],
+        });
+        self.check(cookie);
+        let cookie = self.conn.send_request_checked(&x::ClearArea {
+            exposures: false,
+            window: self.root,
+            x: 0,
+            y: 0,
+            width: 0,
+            height: 0,
+        });
+        self.check(cookie);
+        // The server keeps the background; neither the pixmap id nor the GC is needed.
+        self.conn.send_request(&x::FreeGc { gc });
+        self.conn.send_request(&x::FreePixmap { pixmap });
+        self.conn.flush().expect("flush to Xvfb");
+    }
+
     /// Maps a solid-colour window at (x, y) with the given class and title and lists it
     /// on top, as a window manager would; returns its id.
     pub fn window(
@@ -217,14 +291,30 @@ impl Xvfb {
         window.resource_id()
     }
 
-    /// Minimizes a window as a window manager does: hidden state, unmapped.
-    pub fn minimize(&self, id: u32) {
-        let window = self
-            .windows
+    /// Marks a window as owned by process `pid` (`_NET_WM_PID`), as toolkits do.
+    pub fn set_pid(&self, id: u32, pid: u32) {
+        let window = self.made_here(id);
+        let cookie = self.conn.send_request_checked(&x::ChangeProperty {
+            mode: x::PropMode::Replace,
+            window,
+            property: self.atom("_NET_WM_PID"),
+            r#type: x::ATOM_CARDINAL,
+            data: &[pid],
+        });
+        self.check(cookie);
+    }
+
+    fn made_here(&self, id: u32) -> x::Window {
+        self.windows
             .iter()
             .copied()
             .find(|w| w.resource_id() == id)
-            .expect("a window made by this Xvfb");
+            .expect("a window made by this Xvfb")
+    }
+
+    /// Minimizes a window as a window manager does: hidden state, unmapped.
+    pub fn minimize(&self, id: u32) {
+        let window = self.made_here(id);
         let (state, hidden) = (
             self.atom("_NET_WM_STATE"),
             self.atom("_NET_WM_STATE_HIDDEN"),

@@ -1,6 +1,7 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useRef } from "react";
+import { useEffect, useRef } from "react";
 import type { LocalTicket } from "../bindings";
+import { reportPainted } from "../startupProbe";
 import { TicketCard } from "./TicketCard";
 
 /** Cards have one fixed height (the subject is cut to one line), so nothing is measured. */
@@ -18,6 +19,10 @@ interface Props {
  */
 export function TicketList({ tickets, now, onOpen }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
+  const shown = tickets.length > 0;
+  useEffect(() => {
+    if (shown) reportPainted("tickets");
+  }, [shown]);
   // The virtualizer hands back fresh values from a mutable instance; this component
   // renders straight from them and passes nothing memoised on, which is what the
   // compiler warning is about.

@@ -3,6 +3,7 @@ import type { SubmitEvent } from "react";
 import { api, errorMessage, fieldErrors } from "../api";
 import type { SessionInfo } from "../bindings";
 import { Field, byField } from "../components/Field";
+import { reportPainted } from "../startupProbe";
 
 interface Props {
   /** Why the user is here again (session expired, signed out elsewhere), if they were in. */
@@ -20,6 +21,10 @@ export function SignIn({ notice, onSignIn, onSignedIn }: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [fields, setFields] = useState<Record<string, string>>({});
+
+  useEffect(() => {
+    reportPainted("sign-in");
+  }, []);
 
   useEffect(() => {
     let active = true;

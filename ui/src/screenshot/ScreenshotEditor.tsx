@@ -5,6 +5,7 @@ import type { Draft } from "../bindings";
 import type { Rect, ScreenshotCommands, Shot } from "./api";
 import { MIN_SIZE, keepInside, percentBox, pointOnPreview, spanned, toFullSize } from "./geometry";
 import type { Point } from "./geometry";
+import { WindowPicker } from "./WindowPicker";
 
 type Tool = "crop" | "blackout";
 
@@ -28,8 +29,12 @@ interface Props {
 /**
  * Crop and black out parts of a capture before it goes with a ticket. Everything is
  * drawn on the downscaled preview and converted to full-size pixels only when attached.
+ * The user picks which screen to send, or captures one window instead.
  */
-export function ScreenshotEditor({ shots, draftKey, commands, onAttached, onDropped }: Props) {
+export function ScreenshotEditor({ shots: screens, draftKey, commands, onAttached, onDropped }: Props) {
+  // Windows captured in this editor, after the screens it was opened with.
+  const [windows, setWindows] = useState<Shot[]>([]);
+  const shots = [...screens, ...windows];
   const [shotIndex, setShotIndex] = useState(0);
   const [tool, setTool] = useState<Tool>("blackout");
   // Every applied change pushes the whole edit, so undo is just a pop.
@@ -58,6 +63,11 @@ export function ScreenshotEditor({ shots, draftKey, commands, onAttached, onDrop
     setShotIndex(index);
     setHistory([EMPTY]);
     setSelection(null);
+  }
+
+  function addWindow(captured: Shot) {
+    setWindows((w) => [...w, captured]);
+    pickShot(shots.length);
   }
 
   function pointFor(event: PointerEvent<HTMLDivElement>, current: Shot): Point {
@@ -173,7 +183,7 @@ export function ScreenshotEditor({ shots, draftKey, commands, onAttached, onDrop
     <section id="screenshot-editor" className="screenshot-editor" aria-label="Screenshot editor">
       {shots.length > 1 && (
         <fieldset className="shot-picker">
-          <legend>Screen</legend>
+          <legend>Picture</legend>
           {shots.map((s, i) => (
             <label key={s.index} className="check">
               <input
@@ -187,6 +197,7 @@ export function ScreenshotEditor({ shots, draftKey, commands, onAttached, onDrop
           ))}
         </fieldset>
       )}
+      <WindowPicker commands={commands} disabled={busy} onCaptured={addWindow} />
       <fieldset className="tool-picker">
         <legend>Draw</legend>
         <label className="check">

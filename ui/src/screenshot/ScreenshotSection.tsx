@@ -18,7 +18,8 @@ interface Props {
 type State =
   | { step: "idle" }
   | { step: "capturing" }
-  | { step: "editing"; shots: Shot[] }
+  // `taken` tells captures apart, so a new one opens a fresh editor (no stale windows).
+  | { step: "editing"; shots: Shot[]; taken: number }
   | { step: "failed"; message: string };
 
 /** The New ticket form's screenshot area: take or open a capture, edit it, attach it. */
@@ -30,7 +31,11 @@ export function ScreenshotSection({ draftKey, ready, request, onAttached, comman
     setState({ step: "capturing" });
     unwrap(commands.captureScreen()).then(
       (shots) => {
-        setState(shots.length > 0 ? { step: "editing", shots } : { step: "failed", message: "No screen could be captured." });
+        setState(
+          shots.length > 0
+            ? { step: "editing", shots, taken: Date.now() }
+            : { step: "failed", message: "No screen could be captured." },
+        );
       },
       (e: unknown) => {
         setState({ step: "failed", message: errorMessage(e) });
@@ -42,7 +47,7 @@ export function ScreenshotSection({ draftKey, ready, request, onAttached, comman
     if (ready && commands) {
       unwrap(commands.captureScreen()).then(
         (shots) => {
-          if (shots.length > 0) setState({ step: "editing", shots });
+          if (shots.length > 0) setState({ step: "editing", shots, taken: Date.now() });
         },
         (e: unknown) => {
           setState({ step: "failed", message: errorMessage(e) });
@@ -58,6 +63,7 @@ export function ScreenshotSection({ draftKey, ready, request, onAttached, comman
       <legend>Screenshot</legend>
       {state.step === "editing" ? (
         <ScreenshotEditor
+          key={state.taken}
           shots={state.shots}
           draftKey={draftKey}
           commands={commands}

@@ -1,5 +1,7 @@
 import type { Result } from "../api";
-import { commands, type Draft } from "../bindings";
+import { commands, type Draft, type WindowChoice } from "../bindings";
+
+export type { WindowChoice };
 
 /** A rectangle in image pixels. */
 export interface Rect {
@@ -9,7 +11,7 @@ export interface Rect {
   height: number;
 }
 
-/** One monitor's capture: full size, plus a downscaled preview to draw on. */
+/** One monitor's (or one window's) capture: full size, plus a downscaled preview to draw on. */
 export interface Shot {
   index: number;
   name: string;
@@ -35,6 +37,10 @@ export interface ScreenshotCommands {
   captureScreen: () => Promise<Result<Shot[]>>;
   attachScreenshot: (key: string, index: number, edit: ScreenshotEdit) => Promise<Result<Draft>>;
   discardCapture: () => Promise<Result<null>>;
+  /** Windows of other apps, front-most first. */
+  listWindows: () => Promise<Result<WindowChoice[]>>;
+  /** Captures one window and keeps it beside the screens; its `index` is for attaching. */
+  captureWindow: (id: number) => Promise<Result<Shot>>;
 }
 
 /** The generated commands fit this interface; the check below keeps them in step. */

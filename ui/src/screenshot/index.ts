@@ -1,5 +1,5 @@
 export { ScreenshotEditor } from "./ScreenshotEditor";
 export { ScreenshotSection } from "./ScreenshotSection";
 export { screenshotCommands } from "./api";
-export type { Rect, ScreenshotCommands, ScreenshotEdit, Shot } from "./api";
+export type { Rect, ScreenshotCommands, ScreenshotEdit, Shot, WindowChoice } from "./api";
 export { toFullSize } from "./geometry";
