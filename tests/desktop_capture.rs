@@ -1,8 +1,6 @@
 //! Capturing one window instead of the whole screen, in the real app: the user lists the
 //! windows, picks one, attaches it, and the server receives exactly that window's pixels.
 
-// Not every test file uses every support helper.
-#[allow(unused_imports)]
 mod support;
 
 use lifebuoy_testkit::{keyring, xvfb, Server, PASSWORD};
