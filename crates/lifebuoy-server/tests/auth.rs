@@ -2,6 +2,8 @@
 
 mod common;
 
+use std::time::Duration;
+
 use common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
@@ -82,14 +84,18 @@ async fn garbage_tokens_are_401() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deactivated_users_cannot_sign_in_and_their_tokens_stop_working() {
     let server = TestServer::start().await;
+    let admin = server.login(ADMIN).await;
     let fran = server.login(FIELD).await;
-    // No admin API yet (a later issue); deactivate directly in the database file.
-    let db = rusqlite_free_update(
-        &server,
-        "UPDATE users SET active = 0 WHERE email = 'field@demo.test'",
-    )
-    .await;
-    assert_eq!(db, 1);
+    // Used once, so the server has seen (and may remember) who this token is.
+    assert_eq!(fran.me().await["email"], FIELD);
+    let fran_id = fran.me().await["id"].as_str().unwrap_or("").to_owned();
+    let (status, _) = admin
+        .patch(
+            &format!("/api/v1/users/{fran_id}"),
+            json!({"active": false}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
     let r = fran.json(Method::GET, "/api/v1/me", None, None).await;
     assert_problem(&r, StatusCode::UNAUTHORIZED);
     let r = server
@@ -104,19 +110,22 @@ async fn deactivated_users_cannot_sign_in_and_their_tokens_stop_working() {
     assert_problem(&r, StatusCode::UNAUTHORIZED);
 }
 
-/// Runs one statement on the server's database file through a separate connection.
-async fn rusqlite_free_update(server: &TestServer, sql: &'static str) -> u64 {
-    use sqlx::ConnectOptions;
-    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(&server.db)
-        .connect()
-        .await
-        .expect("open db");
-    sqlx::query(sql)
-        .execute(&mut conn)
-        .await
-        .expect("update")
-        .rows_affected()
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_demoted_agent_loses_staff_rights_on_the_next_request() {
+    let server = TestServer::start().await;
+    let admin = server.login(ADMIN).await;
+    let agent = server.login(AGENT).await;
+    assert_eq!(agent.get("/api/v1/stats").await.0, StatusCode::OK);
+    let agent_id = agent.me().await["id"].as_str().unwrap_or("").to_owned();
+    let (status, _) = admin
+        .patch(
+            &format!("/api/v1/users/{agent_id}"),
+            json!({"role": "requester"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(agent.me().await["role"], "requester");
+    assert_eq!(agent.get("/api/v1/stats").await.0, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -163,11 +172,14 @@ async fn repeated_failures_slow_down_one_account_only() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expired_sessions_are_refused() {
-    let server = TestServer::start().await;
+    let server = TestServer::start_with(Options {
+        session_ttl: Some(Duration::from_secs(1)),
+        ..Options::default()
+    })
+    .await;
     let fran = server.login(FIELD).await;
     assert_eq!(fran.me().await["email"], FIELD);
-    let n = rusqlite_free_update(&server, "UPDATE sessions SET expires_at = 0").await;
-    assert!(n >= 1);
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
     let r = fran.json(Method::GET, "/api/v1/me", None, None).await;
     assert_problem(&r, StatusCode::UNAUTHORIZED);
     assert!(r.json["detail"]

@@ -25,6 +25,8 @@ pub struct Options {
     pub blobs: Option<BlobConfig>,
     pub uploads: UploadLimits,
     pub sweep_every: Option<Duration>,
+    /// How long a sign-in lasts; an hour unless set.
+    pub session_ttl: Option<Duration>,
 }
 
 pub struct TestServer {
@@ -84,7 +86,10 @@ impl TestServer {
             database: self.db.clone(),
             durability: Durability::Normal,
             demo: true,
-            session_ttl: Duration::from_secs(3600),
+            session_ttl: self
+                .options
+                .session_ttl
+                .unwrap_or(Duration::from_secs(3600)),
             blobs: self.options.blobs.clone().unwrap_or(BlobConfig::Local {
                 root: self.dir.path().join("files"),
             }),

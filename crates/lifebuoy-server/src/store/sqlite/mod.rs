@@ -33,6 +33,7 @@ mod feed;
 mod queue;
 mod rows;
 mod search;
+mod session_cache;
 mod stats;
 mod tickets;
 mod uploads;
@@ -41,6 +42,7 @@ mod users_admin;
 mod write;
 mod writer;
 
+use session_cache::SessionCache;
 use writer::Writer;
 
 static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -61,6 +63,8 @@ pub struct SqliteStore {
     feed: Arc<tokio::sync::watch::Sender<i64>>,
     /// Bumped after an admin revokes someone's sessions.
     revocations: tokio::sync::watch::Sender<u64>,
+    /// Callers by token, so most requests skip a read to learn who is asking.
+    sessions: SessionCache,
 }
 
 impl SqliteStore {
@@ -110,6 +114,7 @@ impl SqliteStore {
             reader,
             feed,
             revocations: tokio::sync::watch::channel(0).0,
+            sessions: SessionCache::default(),
         })
     }
 
@@ -184,9 +189,12 @@ impl Store for SqliteStore {
     }
 
     async fn delete_session(&self, token_hash: [u8; 32]) -> Result<()> {
-        self.writer
+        let deleted = self
+            .writer
             .write(move |c| write::users::delete_session(c, token_hash))
-            .await
+            .await;
+        self.sessions.forget_all();
+        deleted
     }
 
     async fn create_ticket(
@@ -334,7 +342,10 @@ impl Store for SqliteStore {
         let updated = self
             .writer
             .write(move |c| write::users_admin::update(c, actor, id, change))
-            .await?;
+            .await;
+        // Even a failed write may have committed before its answer was lost.
+        self.sessions.forget_all();
+        let updated = updated?;
         if updated.revoked_sessions > 0 {
             self.revocations.send_modify(|n| *n += 1);
         }

@@ -50,14 +50,33 @@ impl SqliteStore {
     }
 
     pub(super) async fn find_session_user(&self, token_hash: [u8; 32]) -> Result<Option<User>> {
-        let row = sqlx::query_as::<_, UserRow>(
-            "SELECT u.id, u.email, u.name, u.role FROM sessions s JOIN users u ON u.id = s.user_id \
+        let now = now_ms();
+        let seen = match self.sessions.get(&token_hash, now) {
+            Ok(user) => return Ok(Some(user)),
+            Err(seen) => seen,
+        };
+        let row = sqlx::query_as::<_, SessionRow>(
+            "SELECT u.id, u.email, u.name, u.role, s.expires_at FROM sessions s \
+             JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1",
         )
         .bind(token_hash.to_vec())
-        .bind(now_ms())
+        .bind(now)
         .fetch_optional(&self.reader)
         .await?;
-        row.map(UserRow::into_user).transpose()
+        let Some(SessionRow { user, expires_at }) = row else {
+            return Ok(None);
+        };
+        let user = user.into_user()?;
+        self.sessions
+            .put(seen, token_hash, user.clone(), expires_at);
+        Ok(Some(user))
     }
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    expires_at: i64,
 }
