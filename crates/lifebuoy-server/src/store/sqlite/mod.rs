@@ -28,6 +28,7 @@ use super::{
 use crate::error::{Error, Result};
 
 mod categories;
+mod checkpointer;
 mod export;
 mod feed;
 mod queue;

@@ -29,6 +29,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 use tokio::sync::{mpsc, oneshot, watch};
 
+use super::checkpointer::Checkpointer;
 use super::Durability;
 use crate::error::{Error, Result};
 
@@ -42,10 +43,14 @@ const WRITER_CACHE_KIB: i64 = 8 * 1024;
 const QUEUE_DEPTH: usize = 1024;
 /// Committed batches waiting for their flush at most; then the writer waits for the disk.
 const UNSYNCED_BATCHES: usize = 8;
+/// The log size (pages) at which the writer checkpoints by itself, should the
+/// checkpointer fall behind (SQLite's default, 1,000, is what the checkpointer now does).
+const BACKSTOP_CHECKPOINT_PAGES: i64 = 16_000;
 
 /// The writing connection and how its commits reach the disk.
 pub(super) struct WriteConnection {
     conn: Connection,
+    path: PathBuf,
     /// The WAL file to flush after each commit; `None` when commits need no flush.
     wal: Option<PathBuf>,
 }
@@ -63,6 +68,8 @@ pub(super) fn connect(path: &Path, durability: Durability) -> Result<WriteConnec
     // Each create touches the same index and full-text pages over and over; with SQLite's
     // default 2 MiB cache they were read back from the OS on almost every write.
     conn.pragma_update(None, "cache_size", -WRITER_CACHE_KIB)?;
+    // Checkpoints are the checkpointer thread's job; this is only the backstop.
+    conn.pragma_update(None, "wal_autocheckpoint", BACKSTOP_CHECKPOINT_PAGES)?;
     // Every write statement the server has, plus the transaction control, stays prepared.
     conn.set_prepared_statement_cache_capacity(128);
     let wal = match durability {
@@ -73,7 +80,11 @@ pub(super) fn connect(path: &Path, durability: Durability) -> Result<WriteConnec
         }
         Durability::Normal => None,
     };
-    Ok(WriteConnection { conn, wal })
+    Ok(WriteConnection {
+        conn,
+        path: path.to_owned(),
+        wal,
+    })
 }
 
 /// The async side: hands writes to the thread and waits for their answers.
@@ -104,10 +115,11 @@ impl Writer {
             }
             None => None,
         };
+        let checkpointer = Checkpointer::start(&conn.path)?;
         let conn = conn.conn;
         std::thread::Builder::new()
             .name("sqlite-writer".to_owned())
-            .spawn(move || serve(conn, inbox, &feed, flusher))
+            .spawn(move || serve(conn, inbox, &feed, flusher, checkpointer))
             .map_err(|e| Error::Internal(format!("cannot start the database writer: {e}")))?;
         Ok(Self { queue })
     }
@@ -208,6 +220,7 @@ fn serve(
     mut inbox: mpsc::Receiver<Command>,
     feed: &watch::Sender<i64>,
     flusher: Option<Flusher>,
+    checkpointer: Checkpointer,
 ) {
     let mut batch: Vec<Box<dyn Job>> = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = inbox.blocking_recv() {
@@ -227,6 +240,7 @@ fn serve(
         }
         if !batch.is_empty() {
             run_batch(&conn, &mut batch, feed, flusher.as_ref());
+            checkpointer.nudge();
         }
         if let Some(done) = closing {
             // Everything committed is flushed and answered before the connection goes.
@@ -236,6 +250,7 @@ fn serve(
                     tracing::error!("the database flusher panicked");
                 }
             }
+            checkpointer.stop();
             if let Err((_, e)) = conn.close() {
                 tracing::warn!(error = %e, "closing the database writer failed");
             }
@@ -459,6 +474,37 @@ mod tests {
             writer.write(|_| Ok(())).await,
             Err(Error::Unavailable(_))
         ));
+    }
+
+    /// Committed rows reach the database file itself soon after, without waiting for the
+    /// log to fill: a copy of the file alone, without its log, holds them.
+    #[tokio::test]
+    async fn commits_are_checkpointed_into_the_database_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (writer, _) = open(&dir, Durability::Full);
+        for n in 0..50_i64 {
+            writer
+                .write(move |c| Ok(c.execute("INSERT INTO changes (n) VALUES (?)", [n])?))
+                .await
+                .expect("write");
+        }
+        let copy = dir.path().join("copy");
+        let mut found = 0;
+        for _ in 0..50 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            std::fs::copy(dir.path().join("db"), &copy).expect("copy the file");
+            let conn = Connection::open(&copy).expect("open the copy");
+            found = conn
+                .query_row("SELECT COUNT(*) FROM changes", [], |r| r.get::<_, i64>(0))
+                .expect("count");
+            drop(conn);
+            std::fs::remove_file(&copy).ok();
+            if found == 50 {
+                break;
+            }
+        }
+        assert_eq!(found, 50, "every committed row is in the database file");
+        writer.close().await;
     }
 
     /// With full durability nobody hears of a write, and the feed does not move, until the
