@@ -15,6 +15,8 @@ pub mod settings;
 mod shortcut;
 pub mod startup_probe;
 pub mod state;
+#[cfg(target_os = "linux")]
+mod webkit;
 mod window;
 
 use tauri::{DragDropEvent, Manager, RunEvent, WindowEvent};
@@ -66,6 +68,10 @@ pub fn run() {
             specta.mount_events(app);
             let state = app.state::<AppState>();
             shortcut::register(app.handle(), &state.settings().shortcut);
+            #[cfg(target_os = "linux")]
+            if let Some(main) = window::main_window(app.handle()) {
+                webkit::slim(&main);
+            }
             Ok(())
         })
         .on_window_event(|window, event| {

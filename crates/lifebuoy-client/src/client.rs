@@ -20,6 +20,7 @@ use crate::events::{ClientEvent, Connectivity};
 use crate::paths::{self, CurrentAccount};
 use crate::store::{
     Draft, LocalStore, LocalTicket, LocalTicketDetail, OutboxItem, QueuedFile, TicketFilter,
+    TicketRow,
 };
 
 /// What the user files. Files are copied into the client's data dir when queued.
@@ -210,6 +211,11 @@ impl Client {
 
     pub fn tickets(&self, filter: &TicketFilter) -> Result<Vec<LocalTicket>> {
         self.store()?.tickets(filter)
+    }
+
+    /// The same list as [`Self::tickets`], with only what a row shows.
+    pub fn ticket_rows(&self, filter: &TicketFilter) -> Result<Vec<TicketRow>> {
+        self.store()?.ticket_rows(filter)
     }
 
     pub fn status_counts(&self) -> Result<Vec<(Status, i64)>> {

@@ -30,7 +30,7 @@ pub use export::{ExportFilter, ExportProgress, ExportReport};
 pub use staff::TicketChange;
 pub use store::{
     AssigneeFilter, Draft, LocalMessage, LocalTicket, LocalTicketDetail, OutboxItem, OutboxKind,
-    OutboxState, QueueFilter, TicketFilter,
+    OutboxState, QueueFilter, TicketFilter, TicketRow,
 };
 pub use sync::SyncReport;
 /// Cancels a running export.

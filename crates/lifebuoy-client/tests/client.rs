@@ -4,8 +4,9 @@ mod common;
 
 use std::time::Duration;
 
-use common::sign_in_at;
+use common::{sign_in, sign_in_at};
 use lifebuoy_client::{Client, ClientEvent, ClientOptions, NewTicket, OutboxState, TicketFilter};
+use lifebuoy_domain::Status;
 use lifebuoy_testkit::*;
 use serde_json::{json, Value};
 
@@ -647,4 +648,84 @@ async fn a_reply_drafted_on_a_ticket_filed_offline_follows_it_to_its_server_id()
         sent[0]["attachments"][0]["file_name"], "trace.log",
         "{detail}"
     );
+}
+
+/// The list's slim rows are the full list's tickets, in the same order, filtered alike,
+/// pending ones included.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_rows_show_the_same_tickets_as_the_full_list() {
+    let server = Server::start().await;
+    let client = sign_in(&server.base, "field@demo.test").await;
+    filed_ticket(&client, "Printer jams").await;
+    filed_ticket(&client, "Screen flickers").await;
+    client
+        .create_ticket(NewTicket {
+            subject: "VPN drops".into(),
+            description: "every hour, on the printer floor".into(),
+            ..NewTicket::default()
+        })
+        .expect("queued");
+
+    let filters = [
+        TicketFilter::default(),
+        TicketFilter {
+            text: Some("PRINTER".into()),
+            ..TicketFilter::default()
+        },
+        TicketFilter {
+            statuses: vec![Status::New],
+            limit: Some(2),
+            ..TicketFilter::default()
+        },
+    ];
+    for filter in filters {
+        let full: Vec<_> = client
+            .tickets(&filter)
+            .expect("list")
+            .into_iter()
+            .map(|t| {
+                (
+                    t.key,
+                    t.pending,
+                    t.unread,
+                    t.ticket.number,
+                    t.ticket.subject,
+                    t.ticket.status,
+                    t.ticket.priority,
+                    t.ticket.updated_at,
+                )
+            })
+            .collect();
+        let rows: Vec<_> = client
+            .ticket_rows(&filter)
+            .expect("rows")
+            .into_iter()
+            .map(|r| {
+                (
+                    r.key,
+                    r.pending,
+                    r.unread,
+                    r.number,
+                    r.subject,
+                    r.status,
+                    r.priority,
+                    r.updated_at,
+                )
+            })
+            .collect();
+        assert_eq!(rows, full, "{filter:?}");
+    }
+    let searched = client
+        .ticket_rows(&TicketFilter {
+            text: Some("PRINTER".into()),
+            ..TicketFilter::default()
+        })
+        .expect("rows");
+    let subjects: Vec<_> = searched.iter().map(|r| r.subject.as_str()).collect();
+    assert_eq!(
+        subjects,
+        ["VPN drops", "Printer jams"],
+        "newest first, the description searched too"
+    );
+    assert!(searched[0].pending && searched[0].number.is_empty());
 }

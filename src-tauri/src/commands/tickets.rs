@@ -2,7 +2,7 @@
 //! offline); previews and downloads come from the server.
 
 use base64::Engine;
-use lifebuoy_client::{LocalTicket, LocalTicketDetail, TicketFilter};
+use lifebuoy_client::{LocalTicketDetail, TicketFilter, TicketRow};
 use lifebuoy_domain::staff::Category;
 use lifebuoy_domain::validation::{self, Checker};
 use lifebuoy_domain::{FieldError, Priority, Status};
@@ -24,12 +24,13 @@ pub struct TicketQuery {
     pub text: Option<String>,
 }
 
+/// The list's rows; a ticket's full record comes with `ticket_detail`.
 #[tauri::command]
 #[specta::specta]
 pub async fn list_tickets(
     state: State<'_, AppState>,
     query: TicketQuery,
-) -> AppResult<Vec<LocalTicket>> {
+) -> AppResult<Vec<TicketRow>> {
     let client = state.client().await?;
     let filter = TicketFilter {
         statuses: query.statuses,
@@ -37,7 +38,7 @@ pub async fn list_tickets(
         text: query.text.filter(|t| !t.trim().is_empty()),
         limit: None,
     };
-    Ok(client.tickets(&filter)?)
+    Ok(client.ticket_rows(&filter)?)
 }
 
 /// The dashboard's counts.

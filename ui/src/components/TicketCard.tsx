@@ -1,16 +1,15 @@
-import type { LocalTicket } from "../bindings";
+import type { TicketRow } from "../bindings";
 import { ticketNumber } from "../format";
 import { PriorityBadge, StatusBadge } from "./Badges";
 import { Time } from "./Time";
 
 interface Props {
-  ticket: LocalTicket;
+  ticket: TicketRow;
   now: number;
   onOpen: (key: string) => void;
 }
 
 export function TicketCard({ ticket, now, onOpen }: Props) {
-  const t = ticket.ticket;
   const classes = ["ticket-card"];
   if (ticket.pending) classes.push("pending");
   if (ticket.unread) classes.push("is-unread");
@@ -22,19 +21,19 @@ export function TicketCard({ ticket, now, onOpen }: Props) {
       onClick={() => { onOpen(ticket.key); }}
     >
       <span className="ticket-card-top">
-        <span className="ticket-number">{ticketNumber(t.number, ticket.pending)}</span>
+        <span className="ticket-number">{ticketNumber(ticket.number, ticket.pending)}</span>
         {ticket.unread && (
           <span className="unread" title="New activity">
             <span className="visually-hidden">New activity</span>
           </span>
         )}
-        <span className="ticket-subject">{t.subject}</span>
+        <span className="ticket-subject">{ticket.subject}</span>
       </span>
       <span className="ticket-card-bottom">
-        <StatusBadge status={t.status} />
-        <PriorityBadge priority={t.priority} />
+        <StatusBadge status={ticket.status} />
+        <PriorityBadge priority={ticket.priority} />
         <span className="ticket-activity">
-          Last activity <Time value={t.updated_at} now={now} />
+          Last activity <Time value={ticket.updated_at} now={now} />
         </span>
       </span>
     </button>

@@ -1,6 +1,6 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useRef } from "react";
-import type { LocalTicket } from "../bindings";
+import type { TicketRow } from "../bindings";
 import { reportPainted } from "../startupProbe";
 import { TicketCard } from "./TicketCard";
 
@@ -8,7 +8,7 @@ import { TicketCard } from "./TicketCard";
 const ROW_HEIGHT = 84;
 
 interface Props {
-  tickets: LocalTicket[];
+  tickets: TicketRow[];
   now: number;
   onOpen: (key: string) => void;
 }

@@ -1,7 +1,7 @@
 import { screen, waitFor } from "@testing-library/react";
-import type { LocalTicket } from "../bindings";
+import type { TicketRow } from "../bindings";
 import { NO_FILTER } from "../state/filters";
-import { COUNTS, emitChanged, makeTicket, mockBackend } from "../test/backend";
+import { COUNTS, emitChanged, makeRow, mockBackend } from "../test/backend";
 import { renderScreen } from "../test/render";
 import { Tickets } from "./Tickets";
 
@@ -17,7 +17,7 @@ afterEach(() => {
 });
 
 test("the list re-reads on a change event and shows a pending ticket as Sendingâ€¦", async () => {
-  let tickets: LocalTicket[] = [makeTicket({ key: "a", subject: "Printer jams" })];
+  let tickets: TicketRow[] = [makeRow({ key: "a", subject: "Printer jams" })];
   let counts = { ...COUNTS, total: 1, new: 1 };
   const backend = mockBackend({
     list_tickets: () => tickets,
@@ -29,7 +29,7 @@ test("the list re-reads on a change event and shows a pending ticket as Sendingâ
   await waitFor(() => { expect(document.querySelector('[data-count="total"]')?.textContent).toBe("1"); });
 
   tickets = [
-    makeTicket({ key: "local-1", number: "", pending: true, subject: "Screen flickers", unread: true }),
+    makeRow({ key: "local-1", number: "", pending: true, subject: "Screen flickers", unread: true }),
     ...tickets,
   ];
   counts = { ...COUNTS, total: 2, new: 2 };
@@ -50,7 +50,7 @@ test("the list re-reads on a change event and shows a pending ticket as Sendingâ
 });
 
 test("ten thousand tickets render only a window of cards", async () => {
-  const many = Array.from({ length: 10_000 }, (_, i) => makeTicket({ key: `k${i}`, subject: `Ticket number ${i}` }));
+  const many = Array.from({ length: 10_000 }, (_, i) => makeRow({ key: `k${i}`, subject: `Ticket number ${i}` }));
   mockBackend({
     list_tickets: () => many,
     ticket_counts: () => ({ ...COUNTS, total: many.length }),

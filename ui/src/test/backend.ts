@@ -6,7 +6,7 @@
  */
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC } from "@tauri-apps/api/mocks";
-import type { AppError, ClientEvent, ErrorKind, LocalTicket, Status } from "../bindings";
+import type { AppError, ClientEvent, ErrorKind, LocalTicket, Status, TicketRow } from "../bindings";
 
 export type Args = Record<string, unknown>;
 export type Handler = (args: Args) => unknown;
@@ -92,6 +92,13 @@ export function makeTicket(overrides: {
       attachment_count: 0,
     },
   };
+}
+
+/** What `list_tickets` answers for a ticket made by `makeTicket`. */
+export function makeRow(overrides: Parameters<typeof makeTicket>[0] = {}): TicketRow {
+  const { key, pending, unread, ticket } = makeTicket(overrides);
+  const { number, subject, status, priority, updated_at } = ticket;
+  return { key, pending, unread, number, subject, status, priority, updated_at };
 }
 
 export const COUNTS = {

@@ -17,7 +17,7 @@ pub use drafts::Draft;
 pub(crate) use outbox::PendingOp;
 pub use outbox::{OutboxItem, OutboxKind, OutboxState, QueuedFile};
 pub use queue::{AssigneeFilter, QueueFilter};
-pub use tickets::{Applied, LocalMessage, LocalTicket, LocalTicketDetail, TicketFilter};
+pub use tickets::{Applied, LocalMessage, LocalTicket, LocalTicketDetail, TicketFilter, TicketRow};
 
 use crate::error::Result;
 

@@ -1,0 +1,37 @@
+//! WebKitGTK settings that keep the webview small. Most of the app's memory is WebKit's
+//! (see BENCHMARKS.md, "Desktop app"), and the largest part of that was GPU rendering
+//! done in software: with no GPU, WebKit composites through Mesa's llvmpipe and keeps
+//! GL buffers it gains nothing from.
+
+use tauri::WebviewWindow;
+use webkit2gtk::{CacheModel, HardwareAccelerationPolicy, SettingsExt, WebContextExt, WebViewExt};
+
+/// A DRM render node is what GPU rendering needs; without one, Mesa renders "GL" on the
+/// CPU (llvmpipe), which is slower than WebKit's own CPU painting and costs ~110 MB.
+fn has_render_node() -> bool {
+    std::fs::read_dir("/dev/dri").is_ok_and(|dir| {
+        dir.flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with("renderD"))
+    })
+}
+
+/// Applies the settings to the main window's webview. A desktop with a GPU keeps
+/// WebKit's hardware acceleration.
+pub fn slim(window: &WebviewWindow) {
+    let software_only = !has_render_node();
+    let result = window.with_webview(move |webview| {
+        let view = webview.inner();
+        // One page that is never navigated away from: no page cache, small memory caches.
+        if let Some(context) = view.context() {
+            context.set_cache_model(CacheModel::DocumentViewer);
+        }
+        if software_only {
+            if let Some(settings) = WebViewExt::settings(&view) {
+                settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+            }
+        }
+    });
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "could not tune the webview's memory settings");
+    }
+}
