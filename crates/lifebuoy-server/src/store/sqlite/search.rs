@@ -8,14 +8,15 @@
 //!   (`EXISTS`, a rowid seek in the full-text index), stopping at the page's end. Cheap when
 //!   matches are common; hopeless when nothing matches (it tests every ticket).
 //!
-//! Counting matches up to [`DENSE_AT`] tells them apart for a millisecond or two. A
-//! requester's search always walks: their own tickets are few, while the index's matches
-//! are everyone's.
+//! Counting matches (of the expanded words) up to [`DENSE_AT`] tells them apart in a tenth
+//! of a millisecond. A requester's search always walks: their own tickets are few, while
+//! the index's matches are everyone's.
 //!
 //! Prefix terms (`"print"*`) make FTS5 merge the lists of every word with that prefix on
-//! each test, which made the dense plan slow again; so each word is expanded here, from the
-//! indexes' vocabularies, into the words it stands for (`("printer" OR "printers")`),
-//! which is the same match, unless there are too many of them.
+//! each use (~2 ms for a common word at 100,000 tickets, in the count as in each test); so
+//! each word is first expanded, from the table of every indexed word (`search_words`,
+//! migration 0007), into the words it stands for (`("printer" OR "printers")`), which is
+//! the same match, unless there are too many of them.
 
 use lifebuoy_domain::rules::Actor;
 use sqlx::SqliteConnection;
@@ -40,14 +41,12 @@ fn quote(word: &str) -> String {
     format!("\"{}\"", word.replace('"', "\"\""))
 }
 
-/// The words of the vocabularies that start with `prefix`, or `None` if there are too many.
+/// The words of the indexes that start with `prefix`, or `None` if there are too many.
 async fn expand(conn: &mut SqliteConnection, prefix: &str) -> Result<Option<Vec<String>>> {
     let mut upper = prefix.to_owned();
     upper.push(char::MAX);
     let words: Vec<String> = sqlx::query_scalar(
-        "SELECT term FROM tickets_fts_terms WHERE term >= ?1 AND term < ?2 \
-         UNION SELECT term FROM messages_fts_terms WHERE term >= ?1 AND term < ?2 \
-         ORDER BY 1 LIMIT ?3",
+        "SELECT term FROM search_words WHERE term >= ?1 AND term < ?2 ORDER BY term LIMIT ?3",
     )
     .bind(prefix)
     .bind(&upper)
@@ -57,14 +56,33 @@ async fn expand(conn: &mut SqliteConnection, prefix: &str) -> Result<Option<Vec<
     Ok((words.len() as i64 <= MAX_EXPANSION).then_some(words))
 }
 
-/// Plans the search for `words` (lowercase, as `cursor::search_words` gives them).
+/// Plans the search for `words` (lowercase, as `cursor::search_words` gives them); `None`
+/// if no indexed word starts with one of them, so that no ticket can match.
 pub(in crate::store::sqlite) async fn plan(
     conn: &mut SqliteConnection,
     viewer: Actor,
     words: &[String],
-) -> Result<Search> {
-    let prefixes: Vec<String> = words.iter().map(|w| format!("{}*", quote(w))).collect();
-    let expr = prefixes.join(" AND ");
+) -> Result<Option<Search>> {
+    let mut terms = Vec::with_capacity(words.len());
+    for word in words {
+        // `search_words` holds words as the tokenizer leaves them (folded, without
+        // diacritics); only plain ASCII is spelled the same in the query, so only that is
+        // looked up. Anything else stays a prefix, which FTS5 folds itself.
+        let expanded = if word.is_ascii() {
+            expand(conn, word).await?
+        } else {
+            None
+        };
+        terms.push(match expanded {
+            Some(found) if found.is_empty() => return Ok(None),
+            Some(found) => {
+                let alternatives: Vec<String> = found.iter().map(|w| quote(w)).collect();
+                format!("({})", alternatives.join(" OR "))
+            }
+            None => format!("{}*", quote(word)),
+        });
+    }
+    let expr = terms.join(" AND ");
     let dense = !viewer.role.is_staff() || {
         let (in_tickets, in_messages): (i64, i64) = sqlx::query_as(
             "SELECT (SELECT COUNT(*) FROM (SELECT rowid FROM tickets_fts \
@@ -78,31 +96,7 @@ pub(in crate::store::sqlite) async fn plan(
         .await?;
         in_tickets >= DENSE_AT || in_messages >= DENSE_AT
     };
-    if !dense {
-        return Ok(Search { expr, dense });
-    }
-    let mut terms = Vec::with_capacity(words.len());
-    for (word, prefix) in words.iter().zip(prefixes) {
-        // The vocabularies hold words as the tokenizer leaves them (folded, without
-        // diacritics); only plain ASCII is spelled the same in the query, so only that is
-        // looked up. Anything else stays a prefix, which FTS5 folds itself.
-        let expanded = if word.is_ascii() {
-            expand(conn, word).await?
-        } else {
-            None
-        };
-        terms.push(match expanded {
-            Some(found) if !found.is_empty() => {
-                let alternatives: Vec<String> = found.iter().map(|w| quote(w)).collect();
-                format!("({})", alternatives.join(" OR "))
-            }
-            _ => prefix,
-        });
-    }
-    Ok(Search {
-        expr: terms.join(" AND "),
-        dense,
-    })
+    Ok(Some(Search { expr, dense }))
 }
 
 #[cfg(test)]

@@ -24,7 +24,15 @@ impl SqliteStore {
         let mut conn = self.reader.acquire().await?;
         let search = match filter.search.is_empty() {
             true => None,
-            false => Some(search::plan(&mut conn, viewer, &filter.search).await?),
+            false => match search::plan(&mut conn, viewer, &filter.search).await? {
+                Some(search) => Some(search),
+                None => {
+                    return Ok(TicketPage {
+                        items: Vec::new(),
+                        next_cursor: None,
+                    })
+                }
+            },
         };
         let mut qb = QueryBuilder::<Sqlite>::new(rows::TICKET_SELECT);
         qb.push(" WHERE 1 = 1");
