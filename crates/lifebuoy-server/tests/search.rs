@@ -112,6 +112,15 @@ async fn words_of_new_tickets_and_replies_are_found_by_prefix_at_once() {
     let agent = server.login(AGENT).await;
     printers(&fran, 410).await;
 
+    // Numbers are words too: some of these were moved into the table of words already,
+    // the last ones not yet (migration 0007 moves them every 256 tickets).
+    assert_eq!(all_pages(&agent, "q=123").await, ["Printer 123 jams"]);
+    assert_eq!(
+        all_pages(&agent, "q=4").await.len(),
+        21,
+        "4, 40–49, 400–409"
+    );
+
     let zilla = fran.new_ticket("Printerzilla ate the toner").await;
     assert_eq!(
         all_pages(&agent, "q=printerz").await,
