@@ -253,3 +253,34 @@ async fn an_upgraded_database_finds_its_old_words_by_prefix() {
         "a reply's word"
     );
 }
+
+#[tokio::test]
+async fn the_walk_finds_replies_notes_and_accented_text() {
+    let server = TestServer::start().await;
+    let fran = server.login(FIELD).await;
+    let agent = server.login(AGENT).await;
+    printers(&fran, 410).await;
+    let payroll = fran.new_ticket("Payroll export fails").await;
+    agent
+        .reply(&payroll, "Not the printer's fault", false)
+        .await;
+    let badge = fran.new_ticket("Badge reader beeps").await;
+    agent.reply(&badge, "Printer log attached", true).await;
+    fran.new_ticket("Le prïnter est cassé").await;
+
+    let staff = all_pages(&agent, "q=printer").await;
+    assert_eq!(staff.len(), 413, "410 + a reply + a note + folded text");
+    assert_eq!(
+        staff[..3],
+        [
+            "Le prïnter est cassé",
+            "Badge reader beeps",
+            "Payroll export fails"
+        ]
+    );
+    let own = all_pages(&fran, "q=printer").await;
+    assert_eq!(own.len(), 412, "not by the internal note");
+    assert_eq!(own[..2], ["Le prïnter est cassé", "Payroll export fails"]);
+    // A searched word that is not ASCII is left to the index, which folds it alike.
+    assert_eq!(all_pages(&agent, "q=PR%C3%8FNTER").await, staff);
+}
