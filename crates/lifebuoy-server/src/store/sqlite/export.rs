@@ -75,10 +75,13 @@ impl SqliteStore {
         // A count needs every match anyway: collecting them beats testing every ticket.
         let search = match filter.search.is_empty() {
             true => None,
-            false => Some(Search {
-                dense: false,
-                ..search::plan(&mut conn, viewer, &filter.search).await?
-            }),
+            false => match search::plan(&mut conn, viewer, &filter.search).await? {
+                Some(planned) => Some(Search {
+                    dense: false,
+                    ..planned
+                }),
+                None => return Ok(0),
+            },
         };
         let mut qb = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM tickets t WHERE 1 = 1");
         push_filters(&mut qb, viewer, &unpaged(filter), search.as_ref());
@@ -95,7 +98,10 @@ impl SqliteStore {
         let mut conn = self.reader.acquire().await?;
         let search = match filter.search.is_empty() {
             true => None,
-            false => Some(search::plan(&mut conn, viewer, &filter.search).await?),
+            false => match search::plan(&mut conn, viewer, &filter.search).await? {
+                Some(planned) => Some(planned),
+                None => return Ok(Vec::new()),
+            },
         };
         let mut qb = QueryBuilder::<Sqlite>::new(EXPORT_SELECT);
         qb.push(" WHERE t.seq > ").push_bind(after_seq);

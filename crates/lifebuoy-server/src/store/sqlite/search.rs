@@ -4,21 +4,34 @@
 //! - **sparse**: collect every matching ticket first (`t.seq IN (…)`), then filter and sort
 //!   them. Cheap when few tickets match; for a word in 40 % of 100,000 tickets it built a
 //!   set of ~100,000 rows on every page (~150 ms).
-//! - **dense**: walk the tickets in the page's sort order and test each one for a match
-//!   (`EXISTS`, a rowid seek in the full-text index), stopping at the page's end. Cheap when
-//!   matches are common; hopeless when nothing matches (it tests every ticket).
+//! - **dense**: walk the tickets in the page's sort order and test each one for a match,
+//!   stopping at the page's end. Cheap when matches are common; hopeless when nothing
+//!   matches (it tests every ticket).
 //!
-//! Counting matches up to [`DENSE_AT`] tells them apart for a millisecond or two. A
-//! requester's search always walks: their own tickets are few, while the index's matches
-//! are everyone's.
+//! Counting matches (of the expanded words) up to [`DENSE_AT`] tells them apart in a tenth
+//! of a millisecond. A requester's search always walks: their own tickets are few, while
+//! the index's matches are everyone's.
 //!
 //! Prefix terms (`"print"*`) make FTS5 merge the lists of every word with that prefix on
-//! each test, which made the dense plan slow again; so each word is expanded here, from the
-//! indexes' vocabularies, into the words it stands for (`("printer" OR "printers")`),
-//! which is the same match, unless there are too many of them.
+//! each use (~2 ms for a common word at 100,000 tickets); so each word is first expanded
+//! into the words it stands for (`("printer" OR "printers")`), which is the same match,
+//! unless there are too many of them. The words come from the table of every indexed word
+//! (`search_words`, and the words of the last few hundred texts not yet moved there:
+//! migration 0007), a range seek.
+//!
+//! The dense plan's test reads the ticket's own text where that gives the index's answer
+//! for certain. A test in the index (`EXISTS … MATCH … AND rowid = t.seq`) costs 10–40 µs
+//! (FTS5 looks each word up in every segment and reads its list up to the ticket), and once
+//! more per message; ~2.5 tickets are tested per row shown for a word in 40 % of them.
+//! The index's tokenizer (`unicode61 remove_diacritics 2`) splits ASCII text at every
+//! character that is not an ASCII letter or digit and only lowercases it, so for a word of
+//! ASCII letters and digits, "a word of this ASCII text starts with it" is exactly its
+//! prefix match, which `instr` and `GLOB` tell in a microsecond or two. A text with any
+//! other character, which the tokenizer may fold or split otherwise, is still tested in the
+//! index.
 
 use lifebuoy_domain::rules::Actor;
-use sqlx::SqliteConnection;
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
 use crate::error::Result;
 
@@ -34,19 +47,22 @@ pub(in crate::store::sqlite) struct Search {
     pub expr: String,
     /// Walk the sort order and test each ticket, instead of collecting every match.
     pub dense: bool,
+    /// The searched words, to be tested on ASCII text directly (see [`push_word_test`]);
+    /// empty unless every word is ASCII letters and digits.
+    pub plain: Vec<String>,
 }
 
 fn quote(word: &str) -> String {
     format!("\"{}\"", word.replace('"', "\"\""))
 }
 
-/// The words of the vocabularies that start with `prefix`, or `None` if there are too many.
+/// The words of the indexes that start with `prefix`, or `None` if there are too many.
 async fn expand(conn: &mut SqliteConnection, prefix: &str) -> Result<Option<Vec<String>>> {
     let mut upper = prefix.to_owned();
     upper.push(char::MAX);
     let words: Vec<String> = sqlx::query_scalar(
-        "SELECT term FROM tickets_fts_terms WHERE term >= ?1 AND term < ?2 \
-         UNION SELECT term FROM messages_fts_terms WHERE term >= ?1 AND term < ?2 \
+        "SELECT term FROM search_words WHERE term >= ?1 AND term < ?2 \
+         UNION SELECT term FROM search_words_recent_terms WHERE term >= ?1 AND term < ?2 \
          ORDER BY 1 LIMIT ?3",
     )
     .bind(prefix)
@@ -57,33 +73,16 @@ async fn expand(conn: &mut SqliteConnection, prefix: &str) -> Result<Option<Vec<
     Ok((words.len() as i64 <= MAX_EXPANSION).then_some(words))
 }
 
-/// Plans the search for `words` (lowercase, as `cursor::search_words` gives them).
+/// Plans the search for `words` (lowercase, as `cursor::search_words` gives them); `None`
+/// if no indexed word starts with one of them, so that no ticket can match.
 pub(in crate::store::sqlite) async fn plan(
     conn: &mut SqliteConnection,
     viewer: Actor,
     words: &[String],
-) -> Result<Search> {
-    let prefixes: Vec<String> = words.iter().map(|w| format!("{}*", quote(w))).collect();
-    let expr = prefixes.join(" AND ");
-    let dense = !viewer.role.is_staff() || {
-        let (in_tickets, in_messages): (i64, i64) = sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM (SELECT rowid FROM tickets_fts \
-                        WHERE tickets_fts MATCH ?1 LIMIT ?2)), \
-                    (SELECT COUNT(*) FROM (SELECT rowid FROM messages_fts \
-                        WHERE messages_fts MATCH ?1 LIMIT ?2))",
-        )
-        .bind(&expr)
-        .bind(DENSE_AT)
-        .fetch_one(&mut *conn)
-        .await?;
-        in_tickets >= DENSE_AT || in_messages >= DENSE_AT
-    };
-    if !dense {
-        return Ok(Search { expr, dense });
-    }
+) -> Result<Option<Search>> {
     let mut terms = Vec::with_capacity(words.len());
-    for (word, prefix) in words.iter().zip(prefixes) {
-        // The vocabularies hold words as the tokenizer leaves them (folded, without
+    for word in words {
+        // The words are kept as the tokenizer leaves them (folded, without
         // diacritics); only plain ASCII is spelled the same in the query, so only that is
         // looked up. Anything else stays a prefix, which FTS5 folds itself.
         let expanded = if word.is_ascii() {
@@ -92,26 +91,226 @@ pub(in crate::store::sqlite) async fn plan(
             None
         };
         terms.push(match expanded {
-            Some(found) if !found.is_empty() => {
+            Some(found) if found.is_empty() => return Ok(None),
+            Some(found) => {
                 let alternatives: Vec<String> = found.iter().map(|w| quote(w)).collect();
                 format!("({})", alternatives.join(" OR "))
             }
-            _ => prefix,
+            None => format!("{}*", quote(word)),
         });
     }
-    Ok(Search {
-        expr: terms.join(" AND "),
-        dense,
-    })
+    let expr = terms.join(" AND ");
+    let dense = !viewer.role.is_staff() || {
+        // `OR` stops at the first index with enough: the messages are not counted then.
+        sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM (SELECT rowid FROM tickets_fts \
+                        WHERE tickets_fts MATCH ?1 LIMIT ?2)) >= ?2 \
+                 OR (SELECT COUNT(*) FROM (SELECT rowid FROM messages_fts \
+                        WHERE messages_fts MATCH ?1 LIMIT ?2)) >= ?2",
+        )
+        .bind(&expr)
+        .bind(DENSE_AT)
+        .fetch_one(&mut *conn)
+        .await?
+    };
+    let plain = |w: &String| w.bytes().all(|b| b.is_ascii_alphanumeric());
+    let plain = match words.iter().all(plain) {
+        true => words.to_vec(),
+        false => Vec::new(),
+    };
+    Ok(Some(Search { expr, dense, plain }))
+}
+
+/// Whether `word` (lowercase ASCII letters and digits) starts a word of `text`, an SQL
+/// expression of lowercase ASCII text that begins with a space: the index's tokenizer
+/// would split it at the character before. `GLOB '*[^0-9a-z]word*'` alone says so, but
+/// tries the class at every character (~5 µs a description); finding the word first
+/// (`instr`, a fast scan) settles most texts: absent, or first found at a word's start.
+fn push_word_test(qb: &mut QueryBuilder<Sqlite>, text: &str, word: &str) {
+    qb.push(format_args!("(CASE WHEN instr({text}, "))
+        .push_bind(word.to_owned())
+        .push(format_args!(
+            ") = 0 THEN 0 WHEN substr({text}, instr({text}, "
+        ))
+        .push_bind(word.to_owned())
+        .push(format_args!(
+            ") - 1, 1) NOT GLOB '[0-9a-z]' THEN 1 ELSE {text} GLOB "
+        ))
+        .push_bind(format!("*[^0-9a-z]{word}*"))
+        .push(" END)");
+}
+
+/// The full-text condition on `t`, by the plan chosen.
+pub(in crate::store::sqlite) fn push(
+    qb: &mut QueryBuilder<Sqlite>,
+    viewer: Actor,
+    search: &Search,
+) {
+    let visible = if viewer.role.is_staff() {
+        ""
+    } else {
+        " AND m.internal = 0"
+    };
+    if search.dense {
+        qb.push(" AND (");
+        push_document(
+            qb,
+            search,
+            &["t.subject", "t.description"],
+            "tickets_fts",
+            "t.seq",
+        );
+        qb.push(" OR EXISTS (SELECT 1 FROM messages m WHERE m.ticket_seq = t.seq")
+            .push(visible)
+            .push(" AND ");
+        push_document(qb, search, &["m.body"], "messages_fts", "m.seq");
+        qb.push("))");
+    } else {
+        qb.push(" AND (t.seq IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ")
+            .push_bind(search.expr.clone())
+            .push(
+                ") OR t.seq IN (SELECT m.ticket_seq FROM messages_fts f JOIN messages m \
+                   ON m.seq = f.rowid WHERE messages_fts MATCH ",
+            )
+            .push_bind(search.expr.clone())
+            .push(visible)
+            .push("))");
+    }
+}
+
+/// Whether one row of a full-text index (`rowid`, indexing the text of `columns`) matches:
+/// on the text itself when it is all ASCII, else in the index.
+fn push_document(
+    qb: &mut QueryBuilder<Sqlite>,
+    search: &Search,
+    columns: &[&str],
+    index: &str,
+    rowid: &str,
+) {
+    if !search.plain.is_empty() {
+        qb.push("CASE WHEN ");
+        for (i, column) in columns.iter().enumerate() {
+            // Bytes equal characters: ASCII. (A NUL ends `length` early: the index decides.)
+            let and = if i > 0 { " AND " } else { "" };
+            qb.push(format_args!(
+                "{and}length(CAST({column} AS BLOB)) = length({column})"
+            ));
+        }
+        qb.push(" THEN ");
+        // A space before each column: it stands for the start of the text, and never joins
+        // the last word of one column to the first of the next.
+        let text: Vec<String> = columns
+            .iter()
+            .map(|column| format!("' ' || lower({column})"))
+            .collect();
+        let text = format!("({})", text.join(" || "));
+        for (i, word) in search.plain.iter().enumerate() {
+            qb.push(if i > 0 { " AND " } else { "" });
+            push_word_test(qb, &text, word);
+        }
+        qb.push(" ELSE ");
+    }
+    qb.push(format_args!(
+        "EXISTS (SELECT 1 FROM {index} WHERE {index} MATCH "
+    ))
+    .push_bind(search.expr.clone())
+    .push(format_args!(" AND rowid = {rowid})"));
+    if !search.plain.is_empty() {
+        qb.push(" END");
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::quote;
+    use sqlx::{Connection, SqliteConnection};
+
+    use sqlx::{QueryBuilder, Sqlite};
+
+    use super::{push_word_test, quote};
 
     #[test]
     fn words_are_quoted_for_fts5() {
         assert_eq!(quote("printer"), "\"printer\"");
         assert_eq!(quote("a\"b"), "\"a\"\"b\"");
+    }
+
+    async fn memory() -> SqliteConnection {
+        SqliteConnection::connect("sqlite::memory:")
+            .await
+            .expect("memory db")
+    }
+
+    async fn starts(conn: &mut SqliteConnection, text: &str, word: &str) -> bool {
+        let mut qb = QueryBuilder::<Sqlite>::new("WITH d(a) AS (SELECT ");
+        qb.push_bind(text).push(") SELECT ");
+        push_word_test(&mut qb, "(' ' || lower(a))", word);
+        qb.push(" FROM d");
+        qb.build_query_scalar()
+            .fetch_one(conn)
+            .await
+            .expect("word test")
+    }
+
+    #[tokio::test]
+    async fn a_word_is_found_at_the_start_of_a_word_in_any_case() {
+        let mut conn = memory().await;
+        for (text, word, found) in [
+            ("Printer JAMS", "jam", true),
+            ("reprint", "print", false),
+            ("re-print_it", "print", true),
+            ("LB-00042 or 420", "42", true),
+            ("LB-00042", "42", false),
+            ("reprinted, then printed", "print", true),
+            ("reprinted, then misprinted", "print", false),
+            ("", "a", false),
+        ] {
+            assert_eq!(starts(&mut conn, text, word).await, found, "{text} {word}");
+        }
+    }
+
+    /// Every ASCII character between two words, against SQLite's own tokenizer as the
+    /// indexes use it: the expression must split exactly where it splits.
+    #[tokio::test]
+    async fn ascii_splits_exactly_where_the_index_tokenizer_does() {
+        let mut conn = memory().await;
+        sqlx::query(
+            "CREATE VIRTUAL TABLE t USING fts5(a, tokenize='unicode61 remove_diacritics 2')",
+        )
+        .execute(&mut conn)
+        .await
+        .expect("fts5");
+        for c in 1u8..128 {
+            let text = format!("x{}Qzy", c as char);
+            sqlx::query("INSERT INTO t (rowid, a) VALUES (?, ?)")
+                .bind(i64::from(c))
+                .bind(&text)
+                .execute(&mut conn)
+                .await
+                .expect("insert");
+            let indexed: Option<i64> =
+                sqlx::query_scalar("SELECT rowid FROM t WHERE t MATCH '\"qz\"*' AND rowid = ?")
+                    .bind(i64::from(c))
+                    .fetch_optional(&mut conn)
+                    .await
+                    .expect("match");
+            assert_eq!(
+                starts(&mut conn, &text, "qz").await,
+                indexed.is_some(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn only_ascii_text_is_tested_directly() {
+        let mut conn = memory().await;
+        for (text, ascii) in [("cafe", true), ("café", false), ("a\0b", false), ("", true)] {
+            let same: bool = sqlx::query_scalar("SELECT length(CAST(?1 AS BLOB)) = length(?1)")
+                .bind(text)
+                .fetch_one(&mut conn)
+                .await
+                .expect("length");
+            assert_eq!(same, ascii, "{text:?}");
+        }
     }
 }

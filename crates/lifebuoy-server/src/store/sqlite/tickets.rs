@@ -24,7 +24,15 @@ impl SqliteStore {
         let mut conn = self.reader.acquire().await?;
         let search = match filter.search.is_empty() {
             true => None,
-            false => Some(search::plan(&mut conn, viewer, &filter.search).await?),
+            false => match search::plan(&mut conn, viewer, &filter.search).await? {
+                Some(search) => Some(search),
+                None => {
+                    return Ok(TicketPage {
+                        items: Vec::new(),
+                        next_cursor: None,
+                    })
+                }
+            },
         };
         let mut qb = QueryBuilder::<Sqlite>::new(rows::TICKET_SELECT);
         qb.push(" WHERE 1 = 1");
@@ -145,7 +153,7 @@ pub(super) fn push_filters(
             .push_bind(before.timestamp_millis());
     }
     if let Some(search) = search {
-        push_search(qb, viewer, search);
+        search::push(qb, viewer, search);
     }
     if let Some(c) = filter.after {
         match filter.sort {
@@ -169,37 +177,6 @@ pub(super) fn push_filters(
                     .push(")");
             }
         }
-    }
-}
-
-/// The full-text condition, by the plan `search::plan` chose.
-fn push_search(qb: &mut QueryBuilder<Sqlite>, viewer: Actor, search: &Search) {
-    let visible = if viewer.role.is_staff() {
-        ""
-    } else {
-        " AND m.internal = 0"
-    };
-    if search.dense {
-        qb.push(" AND (EXISTS (SELECT 1 FROM tickets_fts WHERE tickets_fts MATCH ")
-            .push_bind(search.expr.clone())
-            .push(
-                " AND rowid = t.seq) OR EXISTS (SELECT 1 FROM messages m JOIN messages_fts f \
-                   ON f.rowid = m.seq WHERE m.ticket_seq = t.seq",
-            )
-            .push(visible)
-            .push(" AND messages_fts MATCH ")
-            .push_bind(search.expr.clone())
-            .push("))");
-    } else {
-        qb.push(" AND (t.seq IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ")
-            .push_bind(search.expr.clone())
-            .push(
-                ") OR t.seq IN (SELECT m.ticket_seq FROM messages_fts f JOIN messages m \
-                   ON m.seq = f.rowid WHERE messages_fts MATCH ",
-            )
-            .push_bind(search.expr.clone())
-            .push(visible)
-            .push("))");
     }
 }
 
