@@ -18,28 +18,8 @@ fn keep_large_blocks_returnable() {
     }
 }
 
-/// Lets SQLite keep a write's statement journal in memory up to 512 KiB (its default is
-/// 64 KiB). The server runs each write in its own savepoint, and SQLite copies every page
-/// a write touches into that journal first; one ticket touches ~30 pages (~120 KiB), so
-/// with the default every batch opened a temporary file and made ~60 write calls per
-/// ticket into it, about a seventh of the writer thread's time. Larger writes (bulk
-/// changes) still spill to a file. Must run before SQLite is first used.
-fn keep_statement_journals_in_memory() {
-    const SPILL_BYTES: std::os::raw::c_int = 512 * 1024;
-    // SAFETY: a documented global setting, passed before any connection exists and before
-    // any thread starts; SQLite refuses it (SQLITE_MISUSE) if it is already initialised,
-    // which only leaves the default.
-    let rc = unsafe {
-        rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_STMTJRNL_SPILL, SPILL_BYTES)
-    };
-    if rc != rusqlite::ffi::SQLITE_OK {
-        eprintln!("lifebuoy-server: SQLite kept its default statement journal size ({rc})");
-    }
-}
-
 fn main() -> ExitCode {
     keep_large_blocks_returnable();
-    keep_statement_journals_in_memory();
     match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime.block_on(run()),
         Err(e) => {
