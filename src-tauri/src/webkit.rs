@@ -2,6 +2,17 @@
 //! (see BENCHMARKS.md, "Desktop app"), and the largest part of that was GPU rendering
 //! done in software: with no GPU, WebKit composites through Mesa's llvmpipe and keeps
 //! GL buffers it gains nothing from.
+//!
+//! Mesa itself stays loaded (~20 MB PSS each in the app and the web process, mostly
+//! LLVM's relocated data): WebKitGTK 2.50 aborts at start when it cannot initialise an
+//! EGL display ("Could not create surfaceless EGL display"), whatever it paints with,
+//! and every Mesa driver here is one file linked to LLVM. Tried with no GPU and not kept
+//! (BENCHMARKS.md, "Idle memory, reduced"): `WEBKIT_DISABLE_DMABUF_RENDERER` (−11 MB,
+//! but the first paint comes ~470 ms later), `GALLIUM_DRIVER=softpipe` (+180 MB), no
+//! EGL vendor or no DRI driver (WebKit aborts), `EGL_PLATFORM=surfaceless`,
+//! `LIBGL_ALWAYS_SOFTWARE`, `WEBKIT_DISABLE_COMPOSITING_MODE` (the `Never` policy below
+//! already does it) and turning off the WebKitSettings features the UI does not use
+//! (WebGL, WebAudio, WebRTC, media, HTML5 database): no change.
 
 use tauri::WebviewWindow;
 use webkit2gtk::{CacheModel, HardwareAccelerationPolicy, SettingsExt, WebContextExt, WebViewExt};
