@@ -354,21 +354,7 @@ async fn a_rename_follows_on_every_ticket_and_reaches_other_clients() {
 
 /// The schema before categories existed, with tickets in categories of their own.
 async fn old_database(db: PathBuf) {
-    let old = tempfile::tempdir().expect("dir");
-    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
-    for name in ["0001_core.sql", "0002_uploads.sql", "0003_changes.sql"] {
-        std::fs::copy(here.join(name), old.path().join(name)).expect("copy migration");
-    }
-    let options = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(&db)
-        .create_if_missing(true);
-    let pool = sqlx::SqlitePool::connect_with(options).await.expect("db");
-    sqlx::migrate::Migrator::new(old.path())
-        .await
-        .expect("migrator")
-        .run(&pool)
-        .await
-        .expect("old schema");
+    let pool = database_before(&db, "0004").await;
     sqlx::query(
         "INSERT INTO users (id, email, name, role, password_hash, created_at) \
          VALUES ('0f8fad5b-d9cb-469f-a165-70867728950e', 'old@demo.test', 'Old Timer', \

@@ -204,24 +204,7 @@ async fn a_ticket_whose_text_lost_a_word_is_not_found_by_it() {
 /// The schema before the table of search words (migrations up to 0006), with a ticket
 /// and a reply in it.
 async fn database_before_search_words(db: PathBuf) {
-    let old = tempfile::tempdir().expect("dir");
-    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
-    for entry in std::fs::read_dir(&here).expect("migrations") {
-        let name = entry.expect("entry").file_name();
-        if name.to_string_lossy().as_ref() < "0007" {
-            std::fs::copy(here.join(&name), old.path().join(&name)).expect("copy migration");
-        }
-    }
-    let options = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(&db)
-        .create_if_missing(true);
-    let pool = sqlx::SqlitePool::connect_with(options).await.expect("db");
-    sqlx::migrate::Migrator::new(old.path())
-        .await
-        .expect("migrator")
-        .run(&pool)
-        .await
-        .expect("old schema");
+    let pool = database_before(&db, "0007").await;
     for sql in [
         "INSERT INTO users (id, email, name, role, password_hash, created_at) \
          VALUES ('0f8fad5b-d9cb-469f-a165-70867728950e', 'old@demo.test', 'Old Timer', \

@@ -19,6 +19,30 @@ pub const FIELD2: &str = "field2@demo.test";
 pub const AGENT: &str = "agent@demo.test";
 pub const ADMIN: &str = "admin@demo.test";
 
+/// A database file at the schema of the migrations numbered below `before` (say "0004"),
+/// for tests that upgrade an older database in place: the pool to fill it through.
+pub async fn database_before(db: &std::path::Path, before: &str) -> sqlx::SqlitePool {
+    let old = tempfile::tempdir().expect("dir");
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+    for entry in std::fs::read_dir(&here).expect("migrations") {
+        let name = entry.expect("entry").file_name();
+        if name.to_string_lossy().as_ref() < before {
+            std::fs::copy(here.join(&name), old.path().join(&name)).expect("copy migration");
+        }
+    }
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(db)
+        .create_if_missing(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.expect("db");
+    sqlx::migrate::Migrator::new(old.path())
+        .await
+        .expect("migrator")
+        .run(&pool)
+        .await
+        .expect("old schema");
+    pool
+}
+
 /// How a test server is set up; `Default` is the local disk with default limits.
 #[derive(Clone, Default)]
 pub struct Options {
