@@ -7,7 +7,7 @@ use lifebuoy_domain::rules::Actor;
 use lifebuoy_domain::{ticket_number, Priority};
 use sqlx::{QueryBuilder, Sqlite};
 
-use super::search::{self, Search};
+use super::search::{self, Plan};
 use super::tickets::push_filters;
 use super::{parse_stored, to_time, SqliteStore};
 use crate::error::{Error, Result};
@@ -72,19 +72,15 @@ fn unpaged(filter: &TicketFilter) -> TicketFilter {
 impl SqliteStore {
     pub(super) async fn count_export(&self, viewer: Actor, filter: &TicketFilter) -> Result<i64> {
         let mut conn = self.reader.acquire().await?;
-        // A count needs every match anyway: collecting them beats testing every ticket.
-        let search = match filter.search.is_empty() {
-            true => None,
-            false => match search::plan(&mut conn, viewer, &filter.search).await? {
-                Some(planned) => Some(Search {
-                    dense: false,
-                    ..planned
-                }),
-                None => return Ok(0),
-            },
-        };
+        let mut plan = search::plan(&mut conn, viewer, &filter.search).await?;
+        match &mut plan {
+            Plan::Nothing => return Ok(0),
+            // A count needs every match anyway: collecting them beats testing every ticket.
+            Plan::Search(search) => search.dense = false,
+            Plan::Everything => {}
+        }
         let mut qb = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM tickets t WHERE 1 = 1");
-        push_filters(&mut qb, viewer, &unpaged(filter), search.as_ref());
+        push_filters(&mut qb, viewer, &unpaged(filter), plan.search());
         Ok(qb.build_query_scalar().fetch_one(&mut *conn).await?)
     }
 
@@ -96,16 +92,13 @@ impl SqliteStore {
         limit: u32,
     ) -> Result<Vec<ExportRow>> {
         let mut conn = self.reader.acquire().await?;
-        let search = match filter.search.is_empty() {
-            true => None,
-            false => match search::plan(&mut conn, viewer, &filter.search).await? {
-                Some(planned) => Some(planned),
-                None => return Ok(Vec::new()),
-            },
-        };
+        let plan = search::plan(&mut conn, viewer, &filter.search).await?;
+        if let Plan::Nothing = plan {
+            return Ok(Vec::new());
+        }
         let mut qb = QueryBuilder::<Sqlite>::new(EXPORT_SELECT);
         qb.push(" WHERE t.seq > ").push_bind(after_seq);
-        push_filters(&mut qb, viewer, &unpaged(filter), search.as_ref());
+        push_filters(&mut qb, viewer, &unpaged(filter), plan.search());
         qb.push(" ORDER BY t.seq LIMIT ")
             .push_bind(i64::from(limit.max(1)));
         qb.build_query_as::<Row>()

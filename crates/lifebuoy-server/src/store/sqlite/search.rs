@@ -40,8 +40,28 @@ const DENSE_AT: i64 = 400;
 /// Words a prefix may stand for before it is left to FTS5 as a prefix.
 const MAX_EXPANSION: i64 = 24;
 
+/// What a list's words (`TicketFilter::search`) leave to do.
+#[derive(Debug)]
+pub(in crate::store::sqlite) enum Plan {
+    /// No words: the list is not searched.
+    Everything,
+    /// No indexed word starts with one of the words: no ticket can match.
+    Nothing,
+    Search(Search),
+}
+
+impl Plan {
+    /// The condition for `push_filters`, if any.
+    pub fn search(&self) -> Option<&Search> {
+        match self {
+            Plan::Search(search) => Some(search),
+            Plan::Everything | Plan::Nothing => None,
+        }
+    }
+}
+
 /// A search, ready for `push_filters`.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(in crate::store::sqlite) struct Search {
     /// An FTS5 expression, made of quoted words only.
     pub expr: String,
@@ -73,13 +93,15 @@ async fn expand(conn: &mut SqliteConnection, prefix: &str) -> Result<Option<Vec<
     Ok((words.len() as i64 <= MAX_EXPANSION).then_some(words))
 }
 
-/// Plans the search for `words` (lowercase, as `cursor::search_words` gives them); `None`
-/// if no indexed word starts with one of them, so that no ticket can match.
+/// Plans the search for `words` (lowercase, as `cursor::search_words` gives them).
 pub(in crate::store::sqlite) async fn plan(
     conn: &mut SqliteConnection,
     viewer: Actor,
     words: &[String],
-) -> Result<Option<Search>> {
+) -> Result<Plan> {
+    if words.is_empty() {
+        return Ok(Plan::Everything);
+    }
     let mut terms = Vec::with_capacity(words.len());
     for word in words {
         // The words are kept as the tokenizer leaves them (folded, without
@@ -91,7 +113,7 @@ pub(in crate::store::sqlite) async fn plan(
             None
         };
         terms.push(match expanded {
-            Some(found) if found.is_empty() => return Ok(None),
+            Some(found) if found.is_empty() => return Ok(Plan::Nothing),
             Some(found) => {
                 let alternatives: Vec<String> = found.iter().map(|w| quote(w)).collect();
                 format!("({})", alternatives.join(" OR "))
@@ -118,7 +140,7 @@ pub(in crate::store::sqlite) async fn plan(
         true => words.to_vec(),
         false => Vec::new(),
     };
-    Ok(Some(Search { expr, dense, plain }))
+    Ok(Plan::Search(Search { expr, dense, plain }))
 }
 
 /// Whether `word` (lowercase ASCII letters and digits) starts a word of `text`, an SQL

@@ -9,7 +9,7 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use uuid::Uuid;
 
 use super::rows::{self, author, ticket_row, TicketRow};
-use super::search::{self, Search};
+use super::search::{self, Plan, Search};
 use super::{parse_id, to_time, uploads, SqliteStore};
 use crate::error::{Error, Result};
 use crate::store::cursor::Cursor;
@@ -22,21 +22,16 @@ impl SqliteStore {
         filter: &TicketFilter,
     ) -> Result<TicketPage> {
         let mut conn = self.reader.acquire().await?;
-        let search = match filter.search.is_empty() {
-            true => None,
-            false => match search::plan(&mut conn, viewer, &filter.search).await? {
-                Some(search) => Some(search),
-                None => {
-                    return Ok(TicketPage {
-                        items: Vec::new(),
-                        next_cursor: None,
-                    })
-                }
-            },
-        };
+        let plan = search::plan(&mut conn, viewer, &filter.search).await?;
+        if let Plan::Nothing = plan {
+            return Ok(TicketPage {
+                items: Vec::new(),
+                next_cursor: None,
+            });
+        }
         let mut qb = QueryBuilder::<Sqlite>::new(rows::TICKET_SELECT);
         qb.push(" WHERE 1 = 1");
-        push_filters(&mut qb, viewer, filter, search.as_ref());
+        push_filters(&mut qb, viewer, filter, plan.search());
         let limit = i64::from(filter.limit.clamp(1, 100));
         qb.push(match filter.sort {
             TicketSort::UpdatedDesc => " ORDER BY t.updated_at DESC, t.seq DESC",
