@@ -150,9 +150,14 @@ impl Xvfb {
 
     /// Paints the whole screen (the root window) one colour.
     pub fn fill(&self, rgb: [u8; 3]) {
+        self.set_background(x::Cw::BackPixel(pixel(rgb)));
+    }
+
+    /// Sets the root window's background and repaints the screen with it.
+    fn set_background(&self, background: x::Cw) {
         let cookie = self.conn.send_request_checked(&x::ChangeWindowAttributes {
             window: self.root,
-            value_list: &[x::Cw::BackPixel(pixel(rgb))],
+            value_list: &[background],
         });
         self.check(cookie);
         let cookie = self.conn.send_request_checked(&x::ClearArea {
@@ -214,20 +219,7 @@ impl Xvfb {
             });
             self.check(cookie);
         }
-        let cookie = self.conn.send_request_checked(&x::ChangeWindowAttributes {
-            window: self.root,
-            value_list: &[x::Cw::BackPixmap(pixmap)],
-        });
-        self.check(cookie);
-        let cookie = self.conn.send_request_checked(&x::ClearArea {
-            exposures: false,
-            window: self.root,
-            x: 0,
-            y: 0,
-            width: 0,
-            height: 0,
-        });
-        self.check(cookie);
+        self.set_background(x::Cw::BackPixmap(pixmap));
         // The server keeps the background; neither the pixmap id nor the GC is needed.
         self.conn.send_request(&x::FreeGc { gc });
         self.conn.send_request(&x::FreePixmap { pixmap });
