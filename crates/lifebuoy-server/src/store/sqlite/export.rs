@@ -99,8 +99,8 @@ impl SqliteStore {
         let mut qb = QueryBuilder::<Sqlite>::new(EXPORT_SELECT);
         qb.push(" WHERE t.seq > ").push_bind(after_seq);
         push_filters(&mut qb, viewer, &unpaged(filter), plan.search());
-        qb.push(" ORDER BY t.seq LIMIT ")
-            .push_bind(i64::from(limit.max(1)));
+        // Written, not bound: a bound LIMIT makes SQLite compile the statement again each time.
+        qb.push(format_args!(" ORDER BY t.seq LIMIT {}", limit.max(1)));
         qb.build_query_as::<Row>()
             .fetch_all(&mut *conn)
             .await?

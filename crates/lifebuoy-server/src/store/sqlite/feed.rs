@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use lifebuoy_domain::rules::Actor;
 use lifebuoy_domain::wire::{ChangeKind, Message, Ticket, TicketAttachments};
-use sqlx::SqliteConnection;
+use sqlx::{AssertSqlSafe, SqliteConnection};
 
 use super::rows::ticket_by_seq;
 use super::tickets::{messages_of, EventRow, MessageRow, EVENT_SELECT};
@@ -56,27 +56,27 @@ impl SqliteStore {
         // Only up to the announced position: with pipelined flushing a newer row may be
         // committed but not yet on disk, and a power cut would hand its seq out again.
         let durable = *self.feed.borrow();
+        // The limits are written into the SQL, never bound: SQLite plans `LIMIT ?` with the
+        // bound value, so each new binding would compile the statement again.
         let mut tx = self.reader.begin().await?;
         let rows: Vec<ChangeRow> = if viewer.role.is_staff() {
-            sqlx::query_as(
+            sqlx::query_as(AssertSqlSafe(format!(
                 "SELECT seq, kind, ticket_seq, event_seq, message_seq, created_at FROM changes \
-                 WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
-            )
+                 WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT {limit}"
+            )))
             .bind(after)
             .bind(durable)
-            .bind(i64::from(limit))
             .fetch_all(&mut *tx)
             .await?
         } else {
-            sqlx::query_as(
+            sqlx::query_as(AssertSqlSafe(format!(
                 "SELECT seq, kind, ticket_seq, event_seq, message_seq, created_at FROM changes \
                  WHERE requester_id = ? AND staff_only = 0 AND seq > ? AND seq <= ? \
-                 ORDER BY seq LIMIT ?",
-            )
+                 ORDER BY seq LIMIT {limit}"
+            )))
             .bind(viewer.id.to_string())
             .bind(after)
             .bind(durable)
-            .bind(i64::from(limit))
             .fetch_all(&mut *tx)
             .await?
         };
@@ -134,18 +134,20 @@ impl SqliteStore {
     ) -> Result<Snapshot> {
         let mut tx = self.reader.begin().await?;
         let seqs: Vec<i64> = if viewer.role.is_staff() {
-            sqlx::query_scalar("SELECT seq FROM tickets WHERE seq > ? ORDER BY seq LIMIT ?")
-                .bind(after_ticket)
-                .bind(i64::from(limit) + 1)
-                .fetch_all(&mut *tx)
-                .await?
+            sqlx::query_scalar(AssertSqlSafe(format!(
+                "SELECT seq FROM tickets WHERE seq > ? ORDER BY seq LIMIT {}",
+                u64::from(limit) + 1
+            )))
+            .bind(after_ticket)
+            .fetch_all(&mut *tx)
+            .await?
         } else {
-            sqlx::query_scalar(
-                "SELECT seq FROM tickets WHERE requester_id = ? AND seq > ? ORDER BY seq LIMIT ?",
-            )
+            sqlx::query_scalar(AssertSqlSafe(format!(
+                "SELECT seq FROM tickets WHERE requester_id = ? AND seq > ? ORDER BY seq LIMIT {}",
+                u64::from(limit) + 1
+            )))
             .bind(viewer.id.to_string())
             .bind(after_ticket)
-            .bind(i64::from(limit) + 1)
             .fetch_all(&mut *tx)
             .await?
         };

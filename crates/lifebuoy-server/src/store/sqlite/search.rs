@@ -30,6 +30,8 @@
 //! other character, which the tokenizer may fold or split otherwise, is still tested in the
 //! index.
 
+use std::sync::LazyLock;
+
 use lifebuoy_domain::rules::Actor;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
@@ -39,6 +41,29 @@ use crate::error::Result;
 const DENSE_AT: i64 = 400;
 /// Words a prefix may stand for before it is left to FTS5 as a prefix.
 const MAX_EXPANSION: i64 = 24;
+
+// The limits are written into the statements, never bound: SQLite plans `LIMIT ?` with the
+// bound value, so every new binding of it makes the statement compile again (~0.1 ms for
+// each of these, on every search).
+/// The words `?1 <= word < ?2`, one more than [`MAX_EXPANSION`] at most.
+static EXPAND: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT term FROM search_words WHERE term >= ?1 AND term < ?2 \
+         UNION SELECT term FROM search_words_recent_terms WHERE term >= ?1 AND term < ?2 \
+         ORDER BY 1 LIMIT {}",
+        MAX_EXPANSION + 1
+    )
+});
+/// Whether `?1` matches [`DENSE_AT`] tickets, or as many messages. `OR` stops at the first
+/// index with enough: the messages are not counted then.
+static COUNT: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT (SELECT COUNT(*) FROM (SELECT rowid FROM tickets_fts \
+            WHERE tickets_fts MATCH ?1 LIMIT {DENSE_AT})) >= {DENSE_AT} \
+         OR (SELECT COUNT(*) FROM (SELECT rowid FROM messages_fts \
+            WHERE messages_fts MATCH ?1 LIMIT {DENSE_AT})) >= {DENSE_AT}"
+    )
+});
 
 /// What a list's words (`TicketFilter::search`) leave to do.
 #[derive(Debug)]
@@ -80,16 +105,11 @@ fn quote(word: &str) -> String {
 async fn expand(conn: &mut SqliteConnection, prefix: &str) -> Result<Option<Vec<String>>> {
     let mut upper = prefix.to_owned();
     upper.push(char::MAX);
-    let words: Vec<String> = sqlx::query_scalar(
-        "SELECT term FROM search_words WHERE term >= ?1 AND term < ?2 \
-         UNION SELECT term FROM search_words_recent_terms WHERE term >= ?1 AND term < ?2 \
-         ORDER BY 1 LIMIT ?3",
-    )
-    .bind(prefix)
-    .bind(&upper)
-    .bind(MAX_EXPANSION + 1)
-    .fetch_all(&mut *conn)
-    .await?;
+    let words: Vec<String> = sqlx::query_scalar(EXPAND.as_str())
+        .bind(prefix)
+        .bind(&upper)
+        .fetch_all(&mut *conn)
+        .await?;
     Ok((words.len() as i64 <= MAX_EXPANSION).then_some(words))
 }
 
@@ -123,17 +143,10 @@ pub(in crate::store::sqlite) async fn plan(
     }
     let expr = terms.join(" AND ");
     let dense = !viewer.role.is_staff() || {
-        // `OR` stops at the first index with enough: the messages are not counted then.
-        sqlx::query_scalar(
-            "SELECT (SELECT COUNT(*) FROM (SELECT rowid FROM tickets_fts \
-                        WHERE tickets_fts MATCH ?1 LIMIT ?2)) >= ?2 \
-                 OR (SELECT COUNT(*) FROM (SELECT rowid FROM messages_fts \
-                        WHERE messages_fts MATCH ?1 LIMIT ?2)) >= ?2",
-        )
-        .bind(&expr)
-        .bind(DENSE_AT)
-        .fetch_one(&mut *conn)
-        .await?
+        sqlx::query_scalar(COUNT.as_str())
+            .bind(&expr)
+            .fetch_one(&mut *conn)
+            .await?
     };
     let plain = |w: &String| w.bytes().all(|b| b.is_ascii_alphanumeric());
     let plain = match words.iter().all(plain) {

@@ -38,7 +38,8 @@ impl SqliteStore {
             TicketSort::CreatedDesc => " ORDER BY t.seq DESC",
             TicketSort::PriorityDesc => " ORDER BY t.priority DESC, t.updated_at DESC, t.seq DESC",
         });
-        qb.push(" LIMIT ").push_bind(limit + 1);
+        // Written, not bound: a bound LIMIT makes SQLite compile the statement again each time.
+        qb.push(format_args!(" LIMIT {}", limit + 1));
         let mut found: Vec<TicketRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
         let more = found.len() as i64 > limit;
         found.truncate(limit as usize);
