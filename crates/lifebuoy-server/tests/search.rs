@@ -120,6 +120,11 @@ async fn words_of_new_tickets_and_replies_are_found_by_prefix_at_once() {
         21,
         "4, 40–49, 400–409"
     );
+    assert_eq!(
+        all_pages(&agent, "q=1").await.len(),
+        111,
+        "1, 10–19, 100–199: more words than are expanded, left to the index as a prefix"
+    );
 
     let zilla = fran.new_ticket("Printerzilla ate the toner").await;
     assert_eq!(
@@ -266,4 +271,13 @@ async fn the_walk_finds_replies_notes_and_accented_text() {
     assert_eq!(own[..2], ["Le prïnter est cassé", "Payroll export fails"]);
     // A searched word that is not ASCII is left to the index, which folds it alike.
     assert_eq!(all_pages(&agent, "q=PR%C3%8FNTER").await, staff);
+    // Mixed: an ASCII word expanded, the other left to the index.
+    assert_eq!(
+        all_pages(&fran, "q=est%20PR%C3%8FNTER").await,
+        ["Le prïnter est cassé"]
+    );
+    assert_eq!(
+        all_pages(&agent, "q=cass%C3%A9%20printer").await,
+        ["Le prïnter est cassé"]
+    );
 }

@@ -30,8 +30,6 @@
 //! other character, which the tokenizer may fold or split otherwise, is still tested in the
 //! index.
 
-use std::sync::LazyLock;
-
 use lifebuoy_domain::rules::Actor;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
@@ -41,29 +39,6 @@ use crate::error::Result;
 const DENSE_AT: i64 = 400;
 /// Words a prefix may stand for before it is left to FTS5 as a prefix.
 const MAX_EXPANSION: i64 = 24;
-
-// The limits are written into the statements, never bound: SQLite plans `LIMIT ?` with the
-// bound value, so every new binding of it makes the statement compile again (~0.1 ms for
-// each of these, on every search).
-/// The words `?1 <= word < ?2`, one more than [`MAX_EXPANSION`] at most.
-static EXPAND: LazyLock<String> = LazyLock::new(|| {
-    format!(
-        "SELECT term FROM search_words WHERE term >= ?1 AND term < ?2 \
-         UNION SELECT term FROM search_words_recent_terms WHERE term >= ?1 AND term < ?2 \
-         ORDER BY 1 LIMIT {}",
-        MAX_EXPANSION + 1
-    )
-});
-/// Whether `?1` matches [`DENSE_AT`] tickets, or as many messages. `OR` stops at the first
-/// index with enough: the messages are not counted then.
-static COUNT: LazyLock<String> = LazyLock::new(|| {
-    format!(
-        "SELECT (SELECT COUNT(*) FROM (SELECT rowid FROM tickets_fts \
-            WHERE tickets_fts MATCH ?1 LIMIT {DENSE_AT})) >= {DENSE_AT} \
-         OR (SELECT COUNT(*) FROM (SELECT rowid FROM messages_fts \
-            WHERE messages_fts MATCH ?1 LIMIT {DENSE_AT})) >= {DENSE_AT}"
-    )
-});
 
 /// What a list's words (`TicketFilter::search`) leave to do.
 #[derive(Debug)]
@@ -101,19 +76,14 @@ fn quote(word: &str) -> String {
     format!("\"{}\"", word.replace('"', "\"\""))
 }
 
-/// The words of the indexes that start with `prefix`, or `None` if there are too many.
-async fn expand(conn: &mut SqliteConnection, prefix: &str) -> Result<Option<Vec<String>>> {
-    let mut upper = prefix.to_owned();
-    upper.push(char::MAX);
-    let words: Vec<String> = sqlx::query_scalar(EXPAND.as_str())
-        .bind(prefix)
-        .bind(&upper)
-        .fetch_all(&mut *conn)
-        .await?;
-    Ok((words.len() as i64 <= MAX_EXPANSION).then_some(words))
-}
-
 /// Plans the search for `words` (lowercase, as `cursor::search_words` gives them).
+///
+/// One statement does it all, since each statement is a round trip to the connection's
+/// thread that costs more than its SQL here: every ASCII word is expanded into the indexed
+/// words it starts (`x{i}`, `e{i}`), the FTS5 expression is put together (`p`), and for
+/// staff the matches are counted up to [`DENSE_AT`]. The words are kept as the tokenizer
+/// leaves them (folded, without diacritics); only plain ASCII is spelled the same in the
+/// query, so only that is looked up. Anything else stays a prefix, which FTS5 folds itself.
 pub(in crate::store::sqlite) async fn plan(
     conn: &mut SqliteConnection,
     viewer: Actor,
@@ -122,31 +92,78 @@ pub(in crate::store::sqlite) async fn plan(
     if words.is_empty() {
         return Ok(Plan::Everything);
     }
-    let mut terms = Vec::with_capacity(words.len());
-    for word in words {
-        // The words are kept as the tokenizer leaves them (folded, without
-        // diacritics); only plain ASCII is spelled the same in the query, so only that is
-        // looked up. Anything else stays a prefix, which FTS5 folds itself.
-        let expanded = if word.is_ascii() {
-            expand(conn, word).await?
-        } else {
-            None
-        };
-        terms.push(match expanded {
-            Some(found) if found.is_empty() => return Ok(Plan::Nothing),
-            Some(found) => {
-                let alternatives: Vec<String> = found.iter().map(|w| quote(w)).collect();
-                format!("({})", alternatives.join(" OR "))
-            }
-            None => format!("{}*", quote(word)),
-        });
+    let mut qb = QueryBuilder::<Sqlite>::new("WITH ");
+    let mut expanded = Vec::new();
+    for (i, word) in words.iter().enumerate().filter(|(_, w)| w.is_ascii()) {
+        let upper = format!("{word}{}", char::MAX);
+        // Limits are written, not bound: SQLite plans `LIMIT ?` with the bound value, so a
+        // bound limit would compile the statement again on every use.
+        qb.push(format_args!(
+            "x{i}(term) AS (SELECT term FROM search_words WHERE term >= "
+        ))
+        .push_bind(word.clone())
+        .push(" AND term < ")
+        .push_bind(upper.clone())
+        .push(" UNION SELECT term FROM search_words_recent_terms WHERE term >= ")
+        .push_bind(word.clone())
+        .push(" AND term < ")
+        .push_bind(upper)
+        .push(format_args!(
+            " ORDER BY 1 LIMIT {}), e{i}(n, alternatives) AS (SELECT count(*), \
+             '(' || group_concat('\"' || replace(term, '\"', '\"\"') || '\"', ' OR ') || ')' \
+             FROM x{i}), ",
+            MAX_EXPANSION + 1
+        ));
+        expanded.push(format!("e{i}"));
     }
-    let expr = terms.join(" AND ");
-    let dense = !viewer.role.is_staff() || {
-        sqlx::query_scalar(COUNT.as_str())
-            .bind(&expr)
-            .fetch_one(&mut *conn)
-            .await?
+    qb.push("p(none_found, expr) AS (SELECT ");
+    match expanded.is_empty() {
+        true => qb.push("0"),
+        false => qb.push(
+            expanded
+                .iter()
+                .map(|e| format!("{e}.n = 0"))
+                .collect::<Vec<_>>()
+                .join(" OR "),
+        ),
+    };
+    qb.push(", ");
+    for (i, word) in words.iter().enumerate() {
+        if i > 0 {
+            qb.push(" || ' AND ' || ");
+        }
+        let prefix = format!("{}*", quote(word));
+        if word.is_ascii() {
+            qb.push(format_args!("CASE WHEN e{i}.n > {MAX_EXPANSION} THEN "))
+                .push_bind(prefix)
+                .push(format_args!(" ELSE e{i}.alternatives END"));
+        } else {
+            qb.push_bind(prefix);
+        }
+    }
+    if !expanded.is_empty() {
+        qb.push(" FROM ").push(expanded.join(", "));
+    }
+    qb.push(") SELECT p.none_found, p.expr, ");
+    if viewer.role.is_staff() {
+        // A 400th match in either index, found by skipping to it; the second is not
+        // looked at when the first has it.
+        let offset = DENSE_AT - 1;
+        qb.push(format_args!(
+            "NOT p.none_found AND ((SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH p.expr \
+             LIMIT 1 OFFSET {offset}) IS NOT NULL OR (SELECT rowid FROM messages_fts \
+             WHERE messages_fts MATCH p.expr LIMIT 1 OFFSET {offset}) IS NOT NULL)"
+        ));
+    } else {
+        // A requester's search always walks their own few tickets.
+        qb.push("1");
+    }
+    qb.push(" FROM p");
+    let (nothing, expr, dense): (bool, Option<String>, bool) =
+        qb.build_query_as().fetch_one(&mut *conn).await?;
+    let expr = match expr {
+        Some(expr) if !nothing => expr,
+        _ => return Ok(Plan::Nothing),
     };
     let plain = |w: &String| w.bytes().all(|b| b.is_ascii_alphanumeric());
     let plain = match words.iter().all(plain) {
