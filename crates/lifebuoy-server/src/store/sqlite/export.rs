@@ -5,10 +5,11 @@
 
 use lifebuoy_domain::rules::Actor;
 use lifebuoy_domain::{ticket_number, Priority};
-use sqlx::{QueryBuilder, Sqlite};
+use rusqlite::Connection;
 
+use super::list::push_filters;
 use super::search::{self, Plan};
-use super::tickets::push_filters;
+use super::sql::Sql;
 use super::{parse_stored, to_time, SqliteStore};
 use crate::error::{Error, Result};
 use crate::store::export::ExportRow;
@@ -20,7 +21,6 @@ const EXPORT_SELECT: &str = "SELECT t.seq, t.subject, t.status, t.priority, t.ca
     t.public_messages + t.internal_messages AS message_count \
     FROM tickets t JOIN users r ON r.id = t.requester_id LEFT JOIN users a ON a.id = t.assignee_id";
 
-#[derive(sqlx::FromRow)]
 struct Row {
     seq: i64,
     subject: String,
@@ -39,6 +39,26 @@ struct Row {
 }
 
 impl Row {
+    /// Columns in `EXPORT_SELECT` order.
+    fn from(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            seq: row.get(0)?,
+            subject: row.get(1)?,
+            status: row.get(2)?,
+            priority: row.get(3)?,
+            category: row.get(4)?,
+            requester_name: row.get(5)?,
+            requester_email: row.get(6)?,
+            assignee_name: row.get(7)?,
+            created_at: row.get(8)?,
+            updated_at: row.get(9)?,
+            first_response_at: row.get(10)?,
+            resolved_at: row.get(11)?,
+            closed_at: row.get(12)?,
+            message_count: row.get(13)?,
+        })
+    }
+
     fn into_export(self) -> Result<ExportRow> {
         Ok(ExportRow {
             seq: self.seq,
@@ -71,17 +91,10 @@ fn unpaged(filter: &TicketFilter) -> TicketFilter {
 
 impl SqliteStore {
     pub(super) async fn count_export(&self, viewer: Actor, filter: &TicketFilter) -> Result<i64> {
-        let mut conn = self.reader.acquire().await?;
-        let mut plan = search::plan(&mut conn, viewer, &filter.search).await?;
-        match &mut plan {
-            Plan::Nothing => return Ok(0),
-            // A count needs every match anyway: collecting them beats testing every ticket.
-            Plan::Search(search) => search.dense = false,
-            Plan::Everything => {}
-        }
-        let mut qb = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM tickets t WHERE 1 = 1");
-        push_filters(&mut qb, viewer, &unpaged(filter), plan.search());
-        Ok(qb.build_query_scalar().fetch_one(&mut *conn).await?)
+        let filter = unpaged(filter);
+        self.readers
+            .read(move |conn| count(conn, viewer, &filter))
+            .await
     }
 
     pub(super) async fn export_rows(
@@ -91,21 +104,46 @@ impl SqliteStore {
         after_seq: i64,
         limit: u32,
     ) -> Result<Vec<ExportRow>> {
-        let mut conn = self.reader.acquire().await?;
-        let plan = search::plan(&mut conn, viewer, &filter.search).await?;
-        if let Plan::Nothing = plan {
-            return Ok(Vec::new());
-        }
-        let mut qb = QueryBuilder::<Sqlite>::new(EXPORT_SELECT);
-        qb.push(" WHERE t.seq > ").push_bind(after_seq);
-        push_filters(&mut qb, viewer, &unpaged(filter), plan.search());
-        // Written, not bound: a bound LIMIT makes SQLite compile the statement again each time.
-        qb.push(format_args!(" ORDER BY t.seq LIMIT {}", limit.max(1)));
-        qb.build_query_as::<Row>()
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .map(Row::into_export)
-            .collect()
+        let filter = unpaged(filter);
+        self.readers
+            .read(move |conn| page(conn, viewer, &filter, after_seq, limit))
+            .await
     }
+}
+
+fn count(conn: &Connection, viewer: Actor, filter: &TicketFilter) -> Result<i64> {
+    let mut plan = search::plan(conn, viewer, &filter.search)?;
+    match &mut plan {
+        Plan::Nothing => return Ok(0),
+        // A count needs every match anyway: collecting them beats testing every ticket.
+        Plan::Search(search) => search.dense = false,
+        Plan::Everything => {}
+    }
+    let mut sql = Sql::new("SELECT COUNT(*) FROM tickets t WHERE 1 = 1");
+    push_filters(&mut sql, viewer, filter, plan.search());
+    Ok(conn
+        .prepare_cached(sql.text())?
+        .query_row(sql.params(), |row| row.get(0))?)
+}
+
+fn page(
+    conn: &Connection,
+    viewer: Actor,
+    filter: &TicketFilter,
+    after_seq: i64,
+    limit: u32,
+) -> Result<Vec<ExportRow>> {
+    let plan = search::plan(conn, viewer, &filter.search)?;
+    if let Plan::Nothing = plan {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new(EXPORT_SELECT);
+    sql.push(" WHERE t.seq > ").push_bind(after_seq);
+    push_filters(&mut sql, viewer, filter, plan.search());
+    // Written, not bound: a bound LIMIT makes SQLite compile the statement again each time.
+    sql.push(format_args!(" ORDER BY t.seq LIMIT {}", limit.max(1)));
+    conn.prepare_cached(sql.text())?
+        .query_map(sql.params(), Row::from)?
+        .map(|row| row.map_err(Into::into).and_then(Row::into_export))
+        .collect()
 }

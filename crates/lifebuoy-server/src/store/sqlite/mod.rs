@@ -3,8 +3,10 @@
 //! Writes go to one connection owned by one thread (`writer`), which runs them strictly
 //! one after another and commits them in batches. SQLite allows one writer at a time
 //! anyway; queueing writers here instead of in SQLite's busy handler is what makes
-//! idempotency checks race-free. Reads use a pool of read-only sqlx connections that WAL
-//! lets run beside the writer. Migrations run through sqlx before the writer starts.
+//! idempotency checks race-free. Reads run on read-only connections that WAL lets run
+//! beside the writer: the list, its search, the queue counts and the export on reader
+//! threads that each own a connection (`readers`: one hop per request), the rest through a
+//! pool of sqlx connections. Migrations run through sqlx before the writer starts.
 
 use std::path::Path;
 use std::str::FromStr;
@@ -31,10 +33,13 @@ mod categories;
 mod checkpointer;
 mod export;
 mod feed;
+mod list;
 mod queue;
+mod readers;
 mod rows;
 mod search;
 mod session_cache;
+mod sql;
 mod stats;
 mod tickets;
 mod uploads;
@@ -43,6 +48,7 @@ mod users_admin;
 mod write;
 mod writer;
 
+use readers::Readers;
 use session_cache::SessionCache;
 use writer::Writer;
 
@@ -60,6 +66,8 @@ pub enum Durability {
 pub struct SqliteStore {
     writer: Writer,
     reader: SqlitePool,
+    /// The list, its search, the queue counts and the export (see `readers`).
+    readers: Readers,
     /// The newest feed position, for `/events` followers to wait on; moved by the writer.
     feed: Arc<tokio::sync::watch::Sender<i64>>,
     /// Bumped after an admin revokes someone's sessions.
@@ -107,12 +115,14 @@ impl SqliteStore {
         let position: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM changes")
             .fetch_one(&reader)
             .await?;
+        let readers = Readers::start(path, readers)?;
         let (feed, _) = tokio::sync::watch::channel(position.unwrap_or(0));
         let feed = Arc::new(feed);
         let writer = Writer::start(conn, Arc::clone(&feed))?;
         Ok(Self {
             writer,
             reader,
+            readers,
             feed,
             revocations: tokio::sync::watch::channel(0).0,
             sessions: SessionCache::default(),
@@ -129,6 +139,7 @@ impl SqliteStore {
     /// Finishes the writes already queued, then closes every connection.
     pub async fn close(&self) {
         self.writer.close().await;
+        self.readers.close().await;
         self.reader.close().await;
     }
 }

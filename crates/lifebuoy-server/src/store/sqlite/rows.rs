@@ -45,6 +45,36 @@ pub(super) struct TicketRow {
     pub internal_attachments: i64,
 }
 
+/// A row of `TICKET_SELECT` on a rusqlite connection (the writer, the reader threads).
+pub(super) fn ticket_from(row: &rusqlite::Row<'_>) -> rusqlite::Result<TicketRow> {
+    Ok(TicketRow {
+        seq: row.get(0)?,
+        id: row.get(1)?,
+        subject: row.get(2)?,
+        description: row.get(3)?,
+        status: row.get(4)?,
+        priority: row.get(5)?,
+        category: row.get(6)?,
+        requester_id: row.get(7)?,
+        requester_name: row.get(8)?,
+        assignee_id: row.get(9)?,
+        assignee_name: row.get(10)?,
+        context: row.get(11)?,
+        system_info: row.get(12)?,
+        related_article_id: row.get(13)?,
+        created_at: row.get(14)?,
+        updated_at: row.get(15)?,
+        first_response_at: row.get(16)?,
+        resolved_at: row.get(17)?,
+        closed_at: row.get(18)?,
+        resolution_message_id: row.get(19)?,
+        public_messages: row.get(20)?,
+        internal_messages: row.get(21)?,
+        public_attachments: row.get(22)?,
+        internal_attachments: row.get(23)?,
+    })
+}
+
 fn priority(rank: i64) -> Result<Priority> {
     Priority::from_rank(rank).ok_or_else(|| Error::Internal(format!("stored priority {rank}")))
 }

@@ -31,7 +31,9 @@
 //! index.
 
 use lifebuoy_domain::rules::Actor;
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use rusqlite::Connection;
+
+use super::sql::Sql;
 
 use crate::error::Result;
 
@@ -78,21 +80,20 @@ fn quote(word: &str) -> String {
 
 /// Plans the search for `words` (lowercase, as `cursor::search_words` gives them).
 ///
-/// One statement does it all, since each statement is a round trip to the connection's
-/// thread that costs more than its SQL here: every ASCII word is expanded into the indexed
+/// One statement does it all: every ASCII word is expanded into the indexed
 /// words it starts (`x{i}`, `e{i}`), the FTS5 expression is put together (`p`), and for
 /// staff the matches are counted up to [`DENSE_AT`]. The words are kept as the tokenizer
 /// leaves them (folded, without diacritics); only plain ASCII is spelled the same in the
 /// query, so only that is looked up. Anything else stays a prefix, which FTS5 folds itself.
-pub(in crate::store::sqlite) async fn plan(
-    conn: &mut SqliteConnection,
+pub(in crate::store::sqlite) fn plan(
+    conn: &Connection,
     viewer: Actor,
     words: &[String],
 ) -> Result<Plan> {
     if words.is_empty() {
         return Ok(Plan::Everything);
     }
-    let mut qb = QueryBuilder::<Sqlite>::new("WITH ");
+    let mut qb = Sql::new("WITH ");
     let mut expanded = Vec::new();
     for (i, word) in words.iter().enumerate().filter(|(_, w)| w.is_ascii()) {
         let upper = format!("{word}{}", char::MAX);
@@ -159,8 +160,11 @@ pub(in crate::store::sqlite) async fn plan(
         qb.push("1");
     }
     qb.push(" FROM p");
-    let (nothing, expr, dense): (bool, Option<String>, bool) =
-        qb.build_query_as().fetch_one(&mut *conn).await?;
+    let (nothing, expr, dense): (bool, Option<String>, bool) = conn
+        .prepare_cached(qb.text())?
+        .query_row(qb.params(), |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })?;
     let expr = match expr {
         Some(expr) if !nothing => expr,
         _ => return Ok(Plan::Nothing),
@@ -178,7 +182,7 @@ pub(in crate::store::sqlite) async fn plan(
 /// would split it at the character before. `GLOB '*[^0-9a-z]word*'` alone says so, but
 /// tries the class at every character (~5 µs a description); finding the word first
 /// (`instr`, a fast scan) settles most texts: absent, or first found at a word's start.
-fn push_word_test(qb: &mut QueryBuilder<Sqlite>, text: &str, word: &str) {
+fn push_word_test(qb: &mut Sql, text: &str, word: &str) {
     qb.push(format_args!("(CASE WHEN instr({text}, "))
         .push_bind(word.to_owned())
         .push(format_args!(
@@ -193,11 +197,7 @@ fn push_word_test(qb: &mut QueryBuilder<Sqlite>, text: &str, word: &str) {
 }
 
 /// The full-text condition on `t`, by the plan chosen.
-pub(in crate::store::sqlite) fn push(
-    qb: &mut QueryBuilder<Sqlite>,
-    viewer: Actor,
-    search: &Search,
-) {
+pub(in crate::store::sqlite) fn push(qb: &mut Sql, viewer: Actor, search: &Search) {
     let visible = if viewer.role.is_staff() {
         ""
     } else {
@@ -232,13 +232,7 @@ pub(in crate::store::sqlite) fn push(
 
 /// Whether one row of a full-text index (`rowid`, indexing the text of `columns`) matches:
 /// on the text itself when it is all ASCII, else in the index.
-fn push_document(
-    qb: &mut QueryBuilder<Sqlite>,
-    search: &Search,
-    columns: &[&str],
-    index: &str,
-    rowid: &str,
-) {
+fn push_document(qb: &mut Sql, search: &Search, columns: &[&str], index: &str, rowid: &str) {
     if !search.plain.is_empty() {
         qb.push("CASE WHEN ");
         for (i, column) in columns.iter().enumerate() {
@@ -274,11 +268,9 @@ fn push_document(
 
 #[cfg(test)]
 mod tests {
-    use sqlx::{Connection, SqliteConnection};
+    use rusqlite::{Connection, OptionalExtension};
 
-    use sqlx::{QueryBuilder, Sqlite};
-
-    use super::{push_word_test, quote};
+    use super::{push_word_test, quote, Sql};
 
     #[test]
     fn words_are_quoted_for_fts5() {
@@ -286,26 +278,22 @@ mod tests {
         assert_eq!(quote("a\"b"), "\"a\"\"b\"");
     }
 
-    async fn memory() -> SqliteConnection {
-        SqliteConnection::connect("sqlite::memory:")
-            .await
-            .expect("memory db")
+    fn memory() -> Connection {
+        Connection::open_in_memory().expect("memory db")
     }
 
-    async fn starts(conn: &mut SqliteConnection, text: &str, word: &str) -> bool {
-        let mut qb = QueryBuilder::<Sqlite>::new("WITH d(a) AS (SELECT ");
-        qb.push_bind(text).push(") SELECT ");
+    fn starts(conn: &Connection, text: &str, word: &str) -> bool {
+        let mut qb = Sql::new("WITH d(a) AS (SELECT ");
+        qb.push_bind(text.to_owned()).push(") SELECT ");
         push_word_test(&mut qb, "(' ' || lower(a))", word);
         qb.push(" FROM d");
-        qb.build_query_scalar()
-            .fetch_one(conn)
-            .await
+        conn.query_row(qb.text(), qb.params(), |row| row.get(0))
             .expect("word test")
     }
 
-    #[tokio::test]
-    async fn a_word_is_found_at_the_start_of_a_word_in_any_case() {
-        let mut conn = memory().await;
+    #[test]
+    fn a_word_is_found_at_the_start_of_a_word_in_any_case() {
+        let conn = memory();
         for (text, word, found) in [
             ("Printer JAMS", "jam", true),
             ("reprint", "print", false),
@@ -316,51 +304,49 @@ mod tests {
             ("reprinted, then misprinted", "print", false),
             ("", "a", false),
         ] {
-            assert_eq!(starts(&mut conn, text, word).await, found, "{text} {word}");
+            assert_eq!(starts(&conn, text, word), found, "{text} {word}");
         }
     }
 
     /// Every ASCII character between two words, against SQLite's own tokenizer as the
     /// indexes use it: the expression must split exactly where it splits.
-    #[tokio::test]
-    async fn ascii_splits_exactly_where_the_index_tokenizer_does() {
-        let mut conn = memory().await;
-        sqlx::query(
+    #[test]
+    fn ascii_splits_exactly_where_the_index_tokenizer_does() {
+        let conn = memory();
+        conn.execute(
             "CREATE VIRTUAL TABLE t USING fts5(a, tokenize='unicode61 remove_diacritics 2')",
+            [],
         )
-        .execute(&mut conn)
-        .await
         .expect("fts5");
         for c in 1u8..128 {
             let text = format!("x{}Qzy", c as char);
-            sqlx::query("INSERT INTO t (rowid, a) VALUES (?, ?)")
-                .bind(i64::from(c))
-                .bind(&text)
-                .execute(&mut conn)
-                .await
-                .expect("insert");
-            let indexed: Option<i64> =
-                sqlx::query_scalar("SELECT rowid FROM t WHERE t MATCH '\"qz\"*' AND rowid = ?")
-                    .bind(i64::from(c))
-                    .fetch_optional(&mut conn)
-                    .await
-                    .expect("match");
-            assert_eq!(
-                starts(&mut conn, &text, "qz").await,
-                indexed.is_some(),
-                "{text:?}"
-            );
+            conn.execute(
+                "INSERT INTO t (rowid, a) VALUES (?, ?)",
+                rusqlite::params![i64::from(c), text],
+            )
+            .expect("insert");
+            let indexed: Option<i64> = conn
+                .query_row(
+                    "SELECT rowid FROM t WHERE t MATCH '\"qz\"*' AND rowid = ?",
+                    [i64::from(c)],
+                    |row| row.get(0),
+                )
+                .optional()
+                .expect("match");
+            assert_eq!(starts(&conn, &text, "qz"), indexed.is_some(), "{text:?}");
         }
     }
 
-    #[tokio::test]
-    async fn only_ascii_text_is_tested_directly() {
-        let mut conn = memory().await;
+    #[test]
+    fn only_ascii_text_is_tested_directly() {
+        let conn = memory();
         for (text, ascii) in [("cafe", true), ("café", false), ("a\0b", false), ("", true)] {
-            let same: bool = sqlx::query_scalar("SELECT length(CAST(?1 AS BLOB)) = length(?1)")
-                .bind(text)
-                .fetch_one(&mut conn)
-                .await
+            let same: bool = conn
+                .query_row(
+                    "SELECT length(CAST(?1 AS BLOB)) = length(?1)",
+                    [text],
+                    |row| row.get(0),
+                )
                 .expect("length");
             assert_eq!(same, ascii, "{text:?}");
         }

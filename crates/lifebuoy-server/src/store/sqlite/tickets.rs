@@ -1,67 +1,15 @@
-//! Reading tickets: the list with its filters and cursors, and one ticket in detail.
+//! Reading one ticket in detail: the ticket, its conversation and its timeline.
 
 use lifebuoy_domain::rules::Actor;
-use lifebuoy_domain::staff::{QueueView, ViewAssignee};
-use lifebuoy_domain::wire::{
-    EventKind, Message, TicketDetail, TicketEvent, TicketPage, TicketSort,
-};
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use lifebuoy_domain::wire::{EventKind, Message, TicketDetail, TicketEvent};
+use sqlx::SqliteConnection;
 use uuid::Uuid;
 
-use super::rows::{self, author, ticket_row, TicketRow};
-use super::search::{self, Plan, Search};
+use super::rows::{author, ticket_row};
 use super::{parse_id, to_time, uploads, SqliteStore};
 use crate::error::{Error, Result};
-use crate::store::cursor::Cursor;
-use crate::store::{AssigneeFilter, TicketFilter};
 
 impl SqliteStore {
-    pub(super) async fn query_tickets(
-        &self,
-        viewer: Actor,
-        filter: &TicketFilter,
-    ) -> Result<TicketPage> {
-        let mut conn = self.reader.acquire().await?;
-        let plan = search::plan(&mut conn, viewer, &filter.search).await?;
-        if let Plan::Nothing = plan {
-            return Ok(TicketPage {
-                items: Vec::new(),
-                next_cursor: None,
-            });
-        }
-        let mut qb = QueryBuilder::<Sqlite>::new(rows::TICKET_SELECT);
-        qb.push(" WHERE 1 = 1");
-        push_filters(&mut qb, viewer, filter, plan.search());
-        let limit = i64::from(filter.limit.clamp(1, 100));
-        qb.push(match filter.sort {
-            TicketSort::UpdatedDesc => " ORDER BY t.updated_at DESC, t.seq DESC",
-            TicketSort::CreatedDesc => " ORDER BY t.seq DESC",
-            TicketSort::PriorityDesc => " ORDER BY t.priority DESC, t.updated_at DESC, t.seq DESC",
-        });
-        // Written, not bound: a bound LIMIT makes SQLite compile the statement again each time.
-        qb.push(format_args!(" LIMIT {}", limit + 1));
-        let mut found: Vec<TicketRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
-        let more = found.len() as i64 > limit;
-        found.truncate(limit as usize);
-        let next_cursor = match found.last() {
-            Some(last) if more => Some(
-                Cursor {
-                    sort: filter.sort,
-                    priority: last.priority,
-                    updated_at: last.updated_at,
-                    seq: last.seq,
-                }
-                .encode(),
-            ),
-            _ => None,
-        };
-        let items = found
-            .into_iter()
-            .map(|row| row.into_ticket(viewer))
-            .collect::<Result<Vec<_>>>()?;
-        Ok(TicketPage { items, next_cursor })
-    }
-
     pub(super) async fn load_detail(
         &self,
         viewer: Actor,
@@ -92,118 +40,6 @@ impl SqliteStore {
             events,
         }))
     }
-}
-
-pub(super) fn push_filters(
-    qb: &mut QueryBuilder<Sqlite>,
-    viewer: Actor,
-    filter: &TicketFilter,
-    search: Option<&Search>,
-) {
-    if !viewer.role.is_staff() {
-        qb.push(" AND t.requester_id = ")
-            .push_bind(viewer.id.to_string());
-    }
-    if !filter.statuses.is_empty() {
-        qb.push(" AND t.status IN (");
-        let mut list = qb.separated(", ");
-        for status in &filter.statuses {
-            list.push_bind(status.as_str());
-        }
-        qb.push(")");
-    }
-    if !filter.priorities.is_empty() {
-        qb.push(" AND t.priority IN (");
-        let mut list = qb.separated(", ");
-        for priority in &filter.priorities {
-            list.push_bind(priority.rank());
-        }
-        qb.push(")");
-    }
-    if let Some(view) = filter.view {
-        qb.push(" AND ");
-        push_view(qb, viewer, view);
-    }
-    if let Some(requester) = filter.requester {
-        qb.push(" AND t.requester_id = ")
-            .push_bind(requester.to_string());
-    }
-    if let Some(category) = &filter.category {
-        qb.push(" AND t.category = ").push_bind(category.clone());
-    }
-    match &filter.assignee {
-        Some(AssigneeFilter::User(id)) => {
-            qb.push(" AND t.assignee_id = ").push_bind(id.to_string());
-        }
-        Some(AssigneeFilter::Unassigned) => {
-            qb.push(" AND t.assignee_id IS NULL");
-        }
-        None => {}
-    }
-    if let Some(after) = filter.created_after {
-        qb.push(" AND t.created_at > ")
-            .push_bind(after.timestamp_millis());
-    }
-    if let Some(before) = filter.created_before {
-        qb.push(" AND t.created_at < ")
-            .push_bind(before.timestamp_millis());
-    }
-    if let Some(search) = search {
-        search::push(qb, viewer, search);
-    }
-    if let Some(c) = filter.after {
-        match filter.sort {
-            TicketSort::UpdatedDesc => {
-                qb.push(" AND (t.updated_at, t.seq) < (")
-                    .push_bind(c.updated_at)
-                    .push(", ")
-                    .push_bind(c.seq)
-                    .push(")");
-            }
-            TicketSort::CreatedDesc => {
-                qb.push(" AND t.seq < ").push_bind(c.seq);
-            }
-            TicketSort::PriorityDesc => {
-                qb.push(" AND (t.priority, t.updated_at, t.seq) < (")
-                    .push_bind(c.priority)
-                    .push(", ")
-                    .push_bind(c.updated_at)
-                    .push(", ")
-                    .push_bind(c.seq)
-                    .push(")");
-            }
-        }
-    }
-}
-
-/// A queue view's conditions on `t`, as one parenthesised term.
-pub(super) fn push_view(qb: &mut QueryBuilder<Sqlite>, viewer: Actor, view: QueueView) {
-    let f = view.filter();
-    qb.push("(t.status IN (");
-    let mut list = qb.separated(", ");
-    for status in &f.statuses {
-        list.push_bind(status.as_str());
-    }
-    qb.push(")");
-    if !f.priorities.is_empty() {
-        qb.push(" AND t.priority IN (");
-        let mut list = qb.separated(", ");
-        for priority in &f.priorities {
-            list.push_bind(priority.rank());
-        }
-        qb.push(")");
-    }
-    match f.assignee {
-        Some(ViewAssignee::Me) => {
-            qb.push(" AND t.assignee_id = ")
-                .push_bind(viewer.id.to_string());
-        }
-        Some(ViewAssignee::Nobody) => {
-            qb.push(" AND t.assignee_id IS NULL");
-        }
-        None => {}
-    }
-    qb.push(")");
 }
 
 #[derive(sqlx::FromRow)]

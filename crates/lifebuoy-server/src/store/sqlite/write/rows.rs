@@ -3,41 +3,11 @@
 
 use lifebuoy_domain::rules::{Actor, Change, TicketState};
 use lifebuoy_domain::wire::{EventKind, Ticket};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension};
 use uuid::Uuid;
 
 use crate::error::Result;
-use crate::store::sqlite::rows::{TicketRow, TICKET_SELECT};
-
-/// Columns in `TICKET_SELECT` order.
-fn ticket_from(row: &Row<'_>) -> rusqlite::Result<TicketRow> {
-    Ok(TicketRow {
-        seq: row.get(0)?,
-        id: row.get(1)?,
-        subject: row.get(2)?,
-        description: row.get(3)?,
-        status: row.get(4)?,
-        priority: row.get(5)?,
-        category: row.get(6)?,
-        requester_id: row.get(7)?,
-        requester_name: row.get(8)?,
-        assignee_id: row.get(9)?,
-        assignee_name: row.get(10)?,
-        context: row.get(11)?,
-        system_info: row.get(12)?,
-        related_article_id: row.get(13)?,
-        created_at: row.get(14)?,
-        updated_at: row.get(15)?,
-        first_response_at: row.get(16)?,
-        resolved_at: row.get(17)?,
-        closed_at: row.get(18)?,
-        resolution_message_id: row.get(19)?,
-        public_messages: row.get(20)?,
-        internal_messages: row.get(21)?,
-        public_attachments: row.get(22)?,
-        internal_attachments: row.get(23)?,
-    })
-}
+use crate::store::sqlite::rows::{ticket_from, TicketRow, TICKET_SELECT};
 
 /// Loads a ticket by public id, or `None` if `viewer` may not see it.
 pub(super) fn ticket_row(conn: &Connection, viewer: Actor, id: Uuid) -> Result<Option<TicketRow>> {
