@@ -122,3 +122,68 @@ fn serve(conn: &Connection, inbox: &Mutex<mpsc::Receiver<Command>>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn database(dir: &tempfile::TempDir) -> std::path::PathBuf {
+        let path = dir.path().join("db");
+        let conn = Connection::open(&path).expect("create");
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; CREATE TABLE t (n INTEGER); INSERT INTO t VALUES (7);",
+        )
+        .expect("schema");
+        path
+    }
+
+    fn seven(conn: &Connection) -> Result<i64> {
+        Ok(conn.query_row("SELECT n FROM t", [], |row| row.get(0))?)
+    }
+
+    #[tokio::test]
+    async fn a_read_that_panics_fails_alone_and_the_readers_carry_on() {
+        let dir = tempfile::tempdir().expect("dir");
+        let readers = Readers::start(&database(&dir), 1).expect("start");
+        let failed = readers
+            .read(|_| -> Result<i64> { panic!("a bug in one read") })
+            .await;
+        assert!(matches!(failed, Err(Error::Internal(_))), "{failed:?}");
+        // The one thread survived the panic and still answers.
+        assert_eq!(readers.read(seven).await.expect("read"), 7);
+    }
+
+    #[tokio::test]
+    async fn reads_are_read_only() {
+        let dir = tempfile::tempdir().expect("dir");
+        let readers = Readers::start(&database(&dir), 2).expect("start");
+        let write = readers
+            .read(|conn| Ok(conn.execute("INSERT INTO t VALUES (8)", [])?))
+            .await;
+        assert!(matches!(write, Err(Error::Sqlite(_))), "{write:?}");
+        assert_eq!(readers.read(seven).await.expect("read"), 7);
+    }
+
+    #[tokio::test]
+    async fn queued_reads_finish_before_close_and_later_ones_are_refused() {
+        let dir = tempfile::tempdir().expect("dir");
+        let readers = Arc::new(Readers::start(&database(&dir), 2).expect("start"));
+        let queued: Vec<_> = (0..20)
+            .map(|_| {
+                let readers = Arc::clone(&readers);
+                tokio::spawn(async move { readers.read(seven).await })
+            })
+            .collect();
+        tokio::task::yield_now().await;
+        readers.close().await;
+        for read in queued {
+            // Each read either ran before the close or was refused, never left hanging.
+            match read.await.expect("task") {
+                Ok(n) => assert_eq!(n, 7),
+                Err(e) => assert!(matches!(e, Error::Internal(_)), "{e:?}"),
+            }
+        }
+        let after = readers.read(seven).await;
+        assert!(matches!(after, Err(Error::Internal(_))), "{after:?}");
+    }
+}
