@@ -45,6 +45,7 @@ mod tickets;
 mod uploads;
 mod users;
 mod users_admin;
+mod word_test;
 mod write;
 mod writer;
 

@@ -16,6 +16,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::{mpsc, oneshot};
 
+use super::word_test;
 use crate::error::{Error, Result};
 
 /// Reads waiting at most; further callers wait for room instead of piling up memory.
@@ -42,6 +43,7 @@ fn connect(path: &Path) -> Result<Connection> {
     conn.busy_timeout(Duration::from_secs(10))?;
     // The list's statements differ by filter and word count; all stay prepared.
     conn.set_prepared_statement_cache_capacity(128);
+    word_test::register(&conn)?;
     Ok(conn)
 }
 

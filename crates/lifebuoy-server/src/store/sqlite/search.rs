@@ -23,18 +23,15 @@
 //! for certain. A test in the index (`EXISTS … MATCH … AND rowid = t.seq`) costs 10–40 µs
 //! (FTS5 looks each word up in every segment and reads its list up to the ticket), and once
 //! more per message; ~2.5 tickets are tested per row shown for a word in 40 % of them.
-//! The index's tokenizer (`unicode61 remove_diacritics 2`) splits ASCII text at every
-//! character that is not an ASCII letter or digit and only lowercases it, so for a word of
-//! ASCII letters and digits, "a word of this ASCII text starts with it" is exactly its
-//! prefix match, which `instr` and `GLOB` tell in a microsecond or two. A text with any
-//! other character, which the tokenizer may fold or split otherwise, is still tested in the
-//! index.
+//! For a word of ASCII letters and digits the ticket's own text gives the same answer
+//! (`word_test`) on ASCII text, in a microsecond or two; text with any other character
+//! is still tested in the index.
 
 use lifebuoy_domain::rules::Actor;
 use rusqlite::Connection;
 
 use super::sql::Sql;
-
+use super::word_test;
 use crate::error::Result;
 
 /// Matches (in tickets or in messages) from which walking the sort order wins.
@@ -69,7 +66,7 @@ pub(in crate::store::sqlite) struct Search {
     pub expr: String,
     /// Walk the sort order and test each ticket, instead of collecting every match.
     pub dense: bool,
-    /// The searched words, to be tested on ASCII text directly (see [`push_word_test`]);
+    /// The searched words, to be tested on ASCII text directly (see `word_test`);
     /// empty unless every word is ASCII letters and digits.
     pub plain: Vec<String>,
 }
@@ -177,25 +174,6 @@ pub(in crate::store::sqlite) fn plan(
     Ok(Plan::Search(Search { expr, dense, plain }))
 }
 
-/// Whether `word` (lowercase ASCII letters and digits) starts a word of `text`, an SQL
-/// expression of lowercase ASCII text that begins with a space: the index's tokenizer
-/// would split it at the character before. `GLOB '*[^0-9a-z]word*'` alone says so, but
-/// tries the class at every character (~5 µs a description); finding the word first
-/// (`instr`, a fast scan) settles most texts: absent, or first found at a word's start.
-fn push_word_test(qb: &mut Sql, text: &str, word: &str) {
-    qb.push(format_args!("(CASE WHEN instr({text}, "))
-        .push_bind(word.to_owned())
-        .push(format_args!(
-            ") = 0 THEN 0 WHEN substr({text}, instr({text}, "
-        ))
-        .push_bind(word.to_owned())
-        .push(format_args!(
-            ") - 1, 1) NOT GLOB '[0-9a-z]' THEN 1 ELSE {text} GLOB "
-        ))
-        .push_bind(format!("*[^0-9a-z]{word}*"))
-        .push(" END)");
-}
-
 /// The full-text condition on `t`, by the plan chosen.
 pub(in crate::store::sqlite) fn push(qb: &mut Sql, viewer: Actor, search: &Search) {
     let visible = if viewer.role.is_staff() {
@@ -233,28 +211,15 @@ pub(in crate::store::sqlite) fn push(qb: &mut Sql, viewer: Actor, search: &Searc
 /// Whether one row of a full-text index (`rowid`, indexing the text of `columns`) matches:
 /// on the text itself when it is all ASCII, else in the index.
 fn push_document(qb: &mut Sql, search: &Search, columns: &[&str], index: &str, rowid: &str) {
+    // `COALESCE` stops at the first value that is not NULL: the index is asked only when
+    // the text is not plain ASCII.
     if !search.plain.is_empty() {
-        qb.push("CASE WHEN ");
-        for (i, column) in columns.iter().enumerate() {
-            // Bytes equal characters: ASCII. (A NUL ends `length` early: the index decides.)
-            let and = if i > 0 { " AND " } else { "" };
-            qb.push(format_args!(
-                "{and}length(CAST({column} AS BLOB)) = length({column})"
-            ));
+        qb.push(format_args!("COALESCE({}(", word_test::NAME))
+            .push_bind(search.plain.join(" "));
+        for column in columns {
+            qb.push(", ").push(column);
         }
-        qb.push(" THEN ");
-        // A space before each column: it stands for the start of the text, and never joins
-        // the last word of one column to the first of the next.
-        let text: Vec<String> = columns
-            .iter()
-            .map(|column| format!("' ' || lower({column})"))
-            .collect();
-        let text = format!("({})", text.join(" || "));
-        for (i, word) in search.plain.iter().enumerate() {
-            qb.push(if i > 0 { " AND " } else { "" });
-            push_word_test(qb, &text, word);
-        }
-        qb.push(" ELSE ");
+        qb.push("), ");
     }
     qb.push(format_args!(
         "EXISTS (SELECT 1 FROM {index} WHERE {index} MATCH "
@@ -262,93 +227,17 @@ fn push_document(qb: &mut Sql, search: &Search, columns: &[&str], index: &str, r
     .push_bind(search.expr.clone())
     .push(format_args!(" AND rowid = {rowid})"));
     if !search.plain.is_empty() {
-        qb.push(" END");
+        qb.push(")");
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use rusqlite::{Connection, OptionalExtension};
-
-    use super::{push_word_test, quote, Sql};
+    use super::quote;
 
     #[test]
     fn words_are_quoted_for_fts5() {
         assert_eq!(quote("printer"), "\"printer\"");
         assert_eq!(quote("a\"b"), "\"a\"\"b\"");
-    }
-
-    fn memory() -> Connection {
-        Connection::open_in_memory().expect("memory db")
-    }
-
-    fn starts(conn: &Connection, text: &str, word: &str) -> bool {
-        let mut qb = Sql::new("WITH d(a) AS (SELECT ");
-        qb.push_bind(text.to_owned()).push(") SELECT ");
-        push_word_test(&mut qb, "(' ' || lower(a))", word);
-        qb.push(" FROM d");
-        conn.query_row(qb.text(), qb.params(), |row| row.get(0))
-            .expect("word test")
-    }
-
-    #[test]
-    fn a_word_is_found_at_the_start_of_a_word_in_any_case() {
-        let conn = memory();
-        for (text, word, found) in [
-            ("Printer JAMS", "jam", true),
-            ("reprint", "print", false),
-            ("re-print_it", "print", true),
-            ("LB-00042 or 420", "42", true),
-            ("LB-00042", "42", false),
-            ("reprinted, then printed", "print", true),
-            ("reprinted, then misprinted", "print", false),
-            ("", "a", false),
-        ] {
-            assert_eq!(starts(&conn, text, word), found, "{text} {word}");
-        }
-    }
-
-    /// Every ASCII character between two words, against SQLite's own tokenizer as the
-    /// indexes use it: the expression must split exactly where it splits.
-    #[test]
-    fn ascii_splits_exactly_where_the_index_tokenizer_does() {
-        let conn = memory();
-        conn.execute(
-            "CREATE VIRTUAL TABLE t USING fts5(a, tokenize='unicode61 remove_diacritics 2')",
-            [],
-        )
-        .expect("fts5");
-        for c in 1u8..128 {
-            let text = format!("x{}Qzy", c as char);
-            conn.execute(
-                "INSERT INTO t (rowid, a) VALUES (?, ?)",
-                rusqlite::params![i64::from(c), text],
-            )
-            .expect("insert");
-            let indexed: Option<i64> = conn
-                .query_row(
-                    "SELECT rowid FROM t WHERE t MATCH '\"qz\"*' AND rowid = ?",
-                    [i64::from(c)],
-                    |row| row.get(0),
-                )
-                .optional()
-                .expect("match");
-            assert_eq!(starts(&conn, &text, "qz"), indexed.is_some(), "{text:?}");
-        }
-    }
-
-    #[test]
-    fn only_ascii_text_is_tested_directly() {
-        let conn = memory();
-        for (text, ascii) in [("cafe", true), ("café", false), ("a\0b", false), ("", true)] {
-            let same: bool = conn
-                .query_row(
-                    "SELECT length(CAST(?1 AS BLOB)) = length(?1)",
-                    [text],
-                    |row| row.get(0),
-                )
-                .expect("length");
-            assert_eq!(same, ascii, "{text:?}");
-        }
     }
 }
