@@ -4,7 +4,7 @@
 //! one after another and commits them in batches. SQLite allows one writer at a time
 //! anyway; queueing writers here instead of in SQLite's busy handler is what makes
 //! idempotency checks race-free. Reads run on read-only connections that WAL lets run
-//! beside the writer: the list, its search, the queue counts and the export on reader
+//! beside the writer: the list, its search, the queue counts, the stats and the export on reader
 //! threads that each own a connection (`readers`: one hop per request), the rest through a
 //! pool of sqlx connections. Migrations run through sqlx before the writer starts.
 
@@ -67,7 +67,7 @@ pub enum Durability {
 pub struct SqliteStore {
     writer: Writer,
     reader: SqlitePool,
-    /// The list, its search, the queue counts and the export (see `readers`).
+    /// The list, its search, the queue counts, the stats and the export (see `readers`).
     readers: Readers,
     /// The newest feed position, for `/events` followers to wait on; moved by the writer.
     feed: Arc<tokio::sync::watch::Sender<i64>>,

@@ -4,8 +4,8 @@
 //! row a message back, so a searched queue page (its plan, then 26 rows) spent about a
 //! third of its CPU switching threads. A read here is a closure that runs every statement
 //! it needs on a reader thread's own connection and answers once. The ticket list and its
-//! search, the queue counts and the export run here; the other reads, each a statement or
-//! two, still use the sqlx pool.
+//! search, the queue counts, the stats and the export run here; the other reads, each a
+//! statement or two, still use the sqlx pool.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
