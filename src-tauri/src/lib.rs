@@ -41,6 +41,8 @@ fn open_argument(args: &[String]) -> Option<&str> {
 }
 
 pub fn run() {
+    #[cfg(target_os = "linux")]
+    webkit::baseline_jit_only();
     init_tracing();
     let data_root = match lifebuoy_client::paths::data_root(None) {
         Ok(root) => root,

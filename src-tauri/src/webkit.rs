@@ -17,6 +17,20 @@
 use tauri::WebviewWindow;
 use webkit2gtk::{CacheModel, HardwareAccelerationPolicy, SettingsExt, WebContextExt, WebViewExt};
 
+/// JavaScriptCore's optimising tiers (DFG, and FTL above it) pay off for JavaScript that
+/// runs hot for long; the UI runs short bursts of React over a virtualised list, and
+/// everything heavy (filtering, search, sorting, images) runs in Rust. LLInt and the
+/// baseline JIT serve it; without the DFG the web process is ~7 MB smaller at the
+/// ticket list with no later first paint (BENCHMARKS.md, "Framework floor"). Called
+/// first thing in `run`, before any thread: WebKit's web process inherits the variable.
+/// One set by the user wins.
+pub fn baseline_jit_only() {
+    const VAR: &str = "JSC_useDFGJIT";
+    if std::env::var_os(VAR).is_none() {
+        std::env::set_var(VAR, "false");
+    }
+}
+
 /// A DRM render node is what GPU rendering needs; without one, Mesa renders "GL" on the
 /// CPU (llvmpipe), which is slower than WebKit's own CPU painting and costs ~110 MB.
 fn has_render_node() -> bool {

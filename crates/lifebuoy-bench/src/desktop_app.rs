@@ -14,6 +14,8 @@ use tokio::process::{Child, ChildStdout, Command};
 const PAINT_TIMEOUT: Duration = Duration::from_secs(60);
 const EXIT_TIMEOUT: Duration = Duration::from_secs(15);
 const PROBE_LINE: &str = "lifebuoy-startup-probe painted ";
+/// What `lifebuoy-webkit-floor` prints when its empty page has loaded.
+const FLOOR_LINE: &str = "lifebuoy-webkit-floor loaded";
 
 /// How the app is started: the same for every launch but the store it is pointed at.
 pub struct AppLauncher {
@@ -34,16 +36,24 @@ pub struct Running {
 
 impl AppLauncher {
     fn command(&self, store: &Path, probe: &str) -> Result<Command> {
+        let mut command = self.desktop_command(&self.bin)?;
+        command
+            .env("LIFEBUOY_CLIENT_DIR", store)
+            .env("LIFEBUOY_SERVER", &self.server)
+            .env("LIFEBUOY_STARTUP_PROBE", probe);
+        Ok(command)
+    }
+
+    /// `bin` in the app's desktop environment: the same X display, session bus and
+    /// XDG directories, output to the log.
+    fn desktop_command(&self, bin: &Path) -> Result<Command> {
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(&self.log)
             .with_context(|| format!("opening {}", self.log.display()))?;
-        let mut command = Command::new(&self.bin);
+        let mut command = Command::new(bin);
         command
-            .env("LIFEBUOY_CLIENT_DIR", store)
-            .env("LIFEBUOY_SERVER", &self.server)
-            .env("LIFEBUOY_STARTUP_PROBE", probe)
             .env("XDG_CONFIG_HOME", self.home.join("config"))
             .env("XDG_DATA_HOME", self.home.join("data"))
             .env("XDG_CACHE_HOME", self.home.join("cache"))
@@ -54,6 +64,32 @@ impl AppLauncher {
             .stderr(log)
             .kill_on_drop(true);
         Ok(command)
+    }
+
+    /// Starts the bare WebKitGTK window (`lifebuoy-webkit-floor`) exactly as the app is
+    /// started, and waits until its empty page has loaded; it runs until stopped.
+    pub async fn launch_floor(&self, bin: &Path) -> Result<Running> {
+        let mut command = self.desktop_command(bin)?;
+        let started = Instant::now();
+        let mut child = command
+            .spawn()
+            .with_context(|| format!("starting {}", bin.display()))?;
+        let pid = child.id().context("the floor window has no pid")?;
+        let stdout = child.stdout.take().context("the floor window's stdout")?;
+        tokio::time::timeout(PAINT_TIMEOUT, line(stdout, FLOOR_LINE))
+            .await
+            .map_err(|_| {
+                anyhow::anyhow!(
+                    "the bare WebKitGTK window loaded nothing in {PAINT_TIMEOUT:?}; see {}",
+                    self.log.display()
+                )
+            })??;
+        Ok(Running {
+            child,
+            pid,
+            started,
+            painted_ms: started.elapsed().as_secs_f64() * 1000.0,
+        })
     }
 
     /// Starts the app on `store` and waits until it reports `screen` painted. With
@@ -103,6 +139,17 @@ async fn painted(stdout: ChildStdout) -> Result<String> {
         }
     }
     bail!("the app exited without painting")
+}
+
+/// Waits for `expected` on the process's stdout.
+async fn line(stdout: ChildStdout, expected: &str) -> Result<()> {
+    let mut lines = BufReader::new(stdout).lines();
+    while let Some(line) = lines.next_line().await? {
+        if line.trim() == expected {
+            return Ok(());
+        }
+    }
+    bail!("the process exited before printing {expected:?}")
 }
 
 impl Running {

@@ -8,15 +8,17 @@ use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, ValueEnum};
 use lifebuoy_client::{Client, ClientOptions};
 
-use crate::desktop_app::{tree_memory, AppLauncher};
-use crate::desktop_report::{AppPart, DesktopReport, Launches, Memory, SizePart};
+use crate::desktop_app::{tree_memory, AppLauncher, Running};
+use crate::desktop_report::{AppPart, DesktopReport, Launches, Memory, SizePart, FLOOR_LABEL};
 use crate::workloads::DEMO_PASSWORD;
 use crate::{client_data, desktop_capture, machine, process, run};
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Part {
-    /// Cold start and idle memory of the app.
+    /// Cold start and idle memory of the app, next to the framework floor.
     App,
+    /// Only the framework floor: a bare WebKitGTK window's idle memory (needs no app).
+    Floor,
     /// Screenshot capture, redaction and encoding.
     Capture,
     /// The app binary's size.
@@ -74,6 +76,18 @@ pub fn load_average() -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
+/// The bare WebKitGTK window this crate builds next to the bench.
+fn floor_binary() -> Result<PathBuf> {
+    let path = std::env::current_exe()?.with_file_name("lifebuoy-webkit-floor");
+    if !path.is_file() {
+        bail!(
+            "no {} (built with this bench: `cargo build -p lifebuoy-bench`)",
+            path.display()
+        );
+    }
+    Ok(path)
+}
+
 fn app_binary(given: Option<PathBuf>) -> Result<PathBuf> {
     let path = match given {
         Some(path) => path,
@@ -96,6 +110,7 @@ pub async fn bench(args: DesktopArgs) -> Result<()> {
         machine: machine::describe(&work_dir),
         load_before: load_average(),
         app: None,
+        floor: None,
         capture: None,
         size: None,
         load_after: String::new(),
@@ -107,6 +122,8 @@ pub async fn bench(args: DesktopArgs) -> Result<()> {
     };
     if let (true, Some(bin)) = (args.wants(Part::App), &app_bin) {
         report.app = Some(measure_app(&args, bin, &work_dir).await?);
+    } else if args.wants(Part::Floor) {
+        report.floor = Some(measure_floor_alone(&args, &work_dir).await?);
     }
     if args.wants(Part::Capture) {
         eprintln!(
@@ -230,14 +247,17 @@ async fn with_server(
             "sign-in",
         ),
     ] {
-        let mut app = launcher.launch(&dir, screen, true).await?;
-        if let Some(rest) = idle.checked_sub(app.started.elapsed()) {
-            tokio::time::sleep(rest).await;
-        }
-        let processes = tree_memory(app.pid);
-        app.stop().await;
-        memory.push(Memory { label, processes });
+        let app = launcher.launch(&dir, screen, true).await?;
+        memory.push(Memory {
+            label,
+            processes: idle_memory(app, idle).await,
+        });
     }
+    let bare = launcher.launch_floor(&floor_binary()?).await?;
+    memory.push(Memory {
+        label: FLOOR_LABEL,
+        processes: idle_memory(bare, idle).await,
+    });
     drop(x);
     Ok(AppPart {
         tickets,
@@ -247,6 +267,54 @@ async fn with_server(
         idle_seconds: args.idle_seconds,
         load,
     })
+}
+
+/// The memory of every process under `running`, `idle` after its start; then stops it.
+async fn idle_memory(
+    mut running: Running,
+    idle: Duration,
+) -> Vec<crate::desktop_app::ProcessMemory> {
+    if let Some(rest) = idle.checked_sub(running.started.elapsed()) {
+        tokio::time::sleep(rest).await;
+    }
+    let processes = tree_memory(running.pid);
+    running.stop().await;
+    processes
+}
+
+/// `--only floor`: the bare WebKitGTK window alone, on its own Xvfb and session bus.
+async fn measure_floor_alone(args: &DesktopArgs, work_dir: &Path) -> Result<(Memory, String)> {
+    let bin = floor_binary()?;
+    tokio::task::spawn_blocking(lifebuoy_testkit::keyring)
+        .await
+        .map_err(|e| {
+            anyhow!("starting the session bus (dbus-daemon, gnome-keyring) failed: {e}")
+        })?;
+    let x = std::panic::catch_unwind(|| {
+        lifebuoy_testkit::xvfb_sized(desktop_capture::WIDTH, desktop_capture::HEIGHT)
+    })
+    .map_err(|_| anyhow!("Xvfb could not start (install the xvfb package)"))?;
+    let launcher = AppLauncher {
+        bin: bin.clone(),
+        server: String::new(),
+        home: work_dir.join("desktop-home"),
+        log: work_dir.join("desktop-app.log"),
+    };
+    let load = load_average();
+    eprintln!(
+        "  [desktop] bare WebKitGTK window, memory {} s after start …",
+        args.idle_seconds
+    );
+    let floor = launcher.launch_floor(&bin).await?;
+    let processes = idle_memory(floor, Duration::from_secs_f64(args.idle_seconds.max(0.0))).await;
+    drop(x);
+    Ok((
+        Memory {
+            label: FLOOR_LABEL,
+            processes,
+        },
+        load,
+    ))
 }
 
 fn binary_size(bin: &Path, work_dir: &Path) -> Result<SizePart> {

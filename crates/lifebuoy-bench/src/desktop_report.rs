@@ -10,6 +10,8 @@ use crate::report::{heading, mb, table, thousands};
 pub const START_TARGET_MS: f64 = 1000.0;
 pub const IDLE_TARGET_MB: f64 = 200.0;
 pub const CAPTURE_TARGET_MS: f64 = 150.0;
+/// The memory rows of `lifebuoy-webkit-floor`: the framework with nothing of the app.
+pub const FLOOR_LABEL: &str = "floor: bare WebKitGTK, empty page";
 
 #[derive(Default)]
 pub struct Launches {
@@ -43,6 +45,8 @@ pub struct DesktopReport {
     pub machine: Machine,
     pub load_before: String,
     pub app: Option<AppPart>,
+    /// `--only floor`: the framework floor alone, and the load average when it began.
+    pub floor: Option<(Memory, String)>,
     /// The result and the load average when it started.
     pub capture: Option<(CaptureResult, String)>,
     pub size: Option<SizePart>,
@@ -112,8 +116,75 @@ fn render_app(out: &mut String, a: &AppPart, markdown: bool, item: &str) {
         ],
         markdown,
     );
+    memory_table(out, &a.memory, markdown);
+    if let Some(list) = a.memory.first() {
+        let (rss, pss) = totals(&list.processes);
+        let _ = writeln!(
+            out,
+            "{item}idle memory {:.0} s after start, ticket list: PSS {:.1} MB, {} (RSS sum {:.1} MB, {}; target ≤ {IDLE_TARGET_MB:.0} MB)",
+            a.idle_seconds,
+            mb(pss),
+            verdict(mb(pss), IDLE_TARGET_MB),
+            mb(rss),
+            verdict(mb(rss), IDLE_TARGET_MB),
+        );
+        if let Some(floor) = a.memory.iter().find(|m| m.label == FLOOR_LABEL) {
+            let _ = write!(out, "{item}the ticket list over the framework floor, PSS:");
+            for role in [Role::App, Role::Network, Role::Web] {
+                let _ = write!(
+                    out,
+                    " {} {:+.1} MB,",
+                    role.name(),
+                    mb(role.pss(&list.processes)) - mb(role.pss(&floor.processes))
+                );
+            }
+            let (_, floor_pss) = totals(&floor.processes);
+            let _ = writeln!(out, " all {:+.1} MB", mb(pss) - mb(floor_pss));
+        }
+        out.push('\n');
+    }
+}
+
+/// Which of the three processes a row is, whatever the root binary is called.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    App,
+    Network,
+    Web,
+}
+
+impl Role {
+    fn of(name: &str) -> Role {
+        // /proc's comm is cut at 15 bytes: "WebKitNetworkPr", "WebKitWebProces".
+        if name.starts_with("WebKitNetwork") {
+            Role::Network
+        } else if name.starts_with("WebKitWeb") {
+            Role::Web
+        } else {
+            Role::App
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Role::App => "app",
+            Role::Network => "network",
+            Role::Web => "web",
+        }
+    }
+
+    fn pss(self, processes: &[ProcessMemory]) -> u64 {
+        processes
+            .iter()
+            .filter(|p| Role::of(&p.name) == self)
+            .map(|p| p.pss_kib)
+            .sum()
+    }
+}
+
+fn memory_table(out: &mut String, memory: &[Memory], markdown: bool) {
     let mut rows = Vec::new();
-    for m in &a.memory {
+    for m in memory {
         for p in &m.processes {
             rows.push(vec![
                 m.label.to_owned(),
@@ -136,18 +207,6 @@ fn render_app(out: &mut String, a: &AppPart, markdown: bool, item: &str) {
         &rows,
         markdown,
     );
-    if let Some(list) = a.memory.first() {
-        let (rss, pss) = totals(&list.processes);
-        let _ = writeln!(
-            out,
-            "{item}idle memory {:.0} s after start, ticket list: PSS {:.1} MB, {} (RSS sum {:.1} MB, {}; target ≤ {IDLE_TARGET_MB:.0} MB)\n",
-            a.idle_seconds,
-            mb(pss),
-            verdict(mb(pss), IDLE_TARGET_MB),
-            mb(rss),
-            verdict(mb(rss), IDLE_TARGET_MB),
-        );
-    }
 }
 
 fn totals(processes: &[ProcessMemory]) -> (u64, u64) {
@@ -225,6 +284,11 @@ pub fn render(r: &DesktopReport, markdown: bool) -> String {
     );
     if let Some(a) = &r.app {
         render_app(&mut out, a, markdown, item);
+    }
+    if let Some((floor, load)) = &r.floor {
+        heading(&mut out, "Framework floor: bare WebKitGTK window", markdown);
+        let _ = writeln!(out, "{item}load average when it began: {load}\n");
+        memory_table(&mut out, std::slice::from_ref(floor), markdown);
     }
     if let Some((c, load)) = &r.capture {
         render_capture(&mut out, c, load, markdown, item);

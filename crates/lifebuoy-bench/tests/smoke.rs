@@ -279,3 +279,53 @@ fn a_smoke_run_of_the_desktop_capture_times_every_step_of_the_painted_screen() -
     assert!(stdout.contains("PNG "), "{stdout}");
     Ok(())
 }
+
+/// The framework floor alone: a bare WebKitGTK window (this crate's `lifebuoy-webkit-floor`)
+/// loads its page on Xvfb and all three of its processes are read.
+#[test]
+fn a_smoke_run_of_the_desktop_floor_reads_the_bare_webkit_window_and_its_two_processes(
+) -> TestResult {
+    let bench = Path::new(env!("CARGO_BIN_EXE_lifebuoy-bench"));
+    let work = tempfile::tempdir()?;
+    let output = Command::new(bench)
+        .args([
+            "desktop",
+            "--only",
+            "floor",
+            "--idle-seconds",
+            "2",
+            "--work-dir",
+        ])
+        .arg(work.path())
+        .output()?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the desktop bench failed: {}\n{stdout}\n{stderr}",
+        output.status
+    );
+    let rows: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("floor: bare WebKitGTK"))
+        .collect();
+    for process in [
+        "lifebuoy-webkit",
+        "WebKitNetworkPr",
+        "WebKitWebProces",
+        "all 3 processes",
+    ] {
+        let row = rows
+            .iter()
+            .find(|r| r.contains(process))
+            .ok_or_else(|| format!("no row for {process} in:\n{stdout}"))?;
+        let pss: f64 = row
+            .split_whitespace()
+            .last()
+            .ok_or("an empty row")?
+            .parse()?;
+        // WebKit's libraries alone are tens of MB in every one of its processes.
+        assert!(pss > 5.0, "{row}");
+    }
+    Ok(())
+}
