@@ -4,9 +4,9 @@
 //! one after another and commits them in batches. SQLite allows one writer at a time
 //! anyway; queueing writers here instead of in SQLite's busy handler is what makes
 //! idempotency checks race-free. Reads run on read-only connections that WAL lets run
-//! beside the writer: the list, its search, the queue counts, the stats and the export on reader
-//! threads that each own a connection (`readers`: one hop per request), the rest through a
-//! pool of sqlx connections. Migrations run through sqlx before the writer starts.
+//! beside the writer: the list, its search, the queue counts, the stats and the export on
+//! reader threads that each own a connection (`readers`: one hop per request), the rest
+//! through a pool of sqlx connections. Migrations run through sqlx before the writer starts.
 
 use std::path::Path;
 use std::str::FromStr;
