@@ -45,11 +45,16 @@ fn build_server_next_to(bench: &Path) -> TestResult {
     Ok(())
 }
 
-/// Runs the bench with `args` plus a fresh `--work-dir`, and returns what it printed,
-/// failing with its output when it fails.
+/// Runs the bench with `args` plus a fresh `--work-dir` against a server built next to
+/// it, and returns what it printed, failing with its output when it fails.
 fn run_bench(args: &[&str]) -> Result<String, Box<dyn Error>> {
+    build_server_next_to(Path::new(env!("CARGO_BIN_EXE_lifebuoy-bench")))?;
+    run_bench_alone(args)
+}
+
+/// [`run_bench`] for the parts that need no server (the desktop's capture and floor).
+fn run_bench_alone(args: &[&str]) -> Result<String, Box<dyn Error>> {
     let bench = Path::new(env!("CARGO_BIN_EXE_lifebuoy-bench"));
-    build_server_next_to(bench)?;
     let work = tempfile::tempdir()?;
     let output = Command::new(bench)
         .args(args)
@@ -238,27 +243,8 @@ fn a_smoke_run_of_the_staff_group_measures_every_workload_without_errors() -> Te
 /// which this crate's tests do not build; BENCHMARKS.md records it run by hand).
 #[test]
 fn a_smoke_run_of_the_desktop_capture_times_every_step_of_the_painted_screen() -> TestResult {
-    let bench = Path::new(env!("CARGO_BIN_EXE_lifebuoy-bench"));
-    let work = tempfile::tempdir()?;
-    let output = Command::new(bench)
-        .args([
-            "desktop",
-            "--only",
-            "capture",
-            "--capture-iterations",
-            "2",
-            "--work-dir",
-        ])
-        .arg(work.path())
-        .output()?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
     // It fails outright when the capture is not the painted desktop.
-    assert!(
-        output.status.success(),
-        "the desktop bench failed: {}\n{stdout}\n{stderr}",
-        output.status
-    );
+    let stdout = run_bench_alone(&["desktop", "--only", "capture", "--capture-iterations", "2"])?;
     for step in [
         "capture (",
         "edit (crop + 3 blackouts)",
@@ -285,26 +271,7 @@ fn a_smoke_run_of_the_desktop_capture_times_every_step_of_the_painted_screen() -
 #[test]
 fn a_smoke_run_of_the_desktop_floor_reads_the_bare_webkit_window_and_its_two_processes(
 ) -> TestResult {
-    let bench = Path::new(env!("CARGO_BIN_EXE_lifebuoy-bench"));
-    let work = tempfile::tempdir()?;
-    let output = Command::new(bench)
-        .args([
-            "desktop",
-            "--only",
-            "floor",
-            "--idle-seconds",
-            "2",
-            "--work-dir",
-        ])
-        .arg(work.path())
-        .output()?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "the desktop bench failed: {}\n{stdout}\n{stderr}",
-        output.status
-    );
+    let stdout = run_bench_alone(&["desktop", "--only", "floor", "--idle-seconds", "2"])?;
     let rows: Vec<&str> = stdout
         .lines()
         .filter(|l| l.starts_with("floor: bare WebKitGTK"))
