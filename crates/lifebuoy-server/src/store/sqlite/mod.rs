@@ -103,9 +103,9 @@ impl SqliteStore {
             .await
             .map_err(Error::internal)??;
         migrator.close().await;
-        let readers = std::thread::available_parallelism().map_or(4, |n| n.get().max(4));
+        let reader_count = std::thread::available_parallelism().map_or(4, |n| n.get().max(4));
         let reader = SqlitePoolOptions::new()
-            .max_connections(readers as u32)
+            .max_connections(reader_count as u32)
             .acquire_timeout(Duration::from_secs(30))
             // sqlx would otherwise ping the connection's worker thread before each query:
             // a second round trip per read (every request's session lookup) that can only
@@ -116,7 +116,7 @@ impl SqliteStore {
         let position: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM changes")
             .fetch_one(&reader)
             .await?;
-        let readers = Readers::start(path, readers)?;
+        let readers = Readers::start(path, reader_count)?;
         let (feed, _) = tokio::sync::watch::channel(position.unwrap_or(0));
         let feed = Arc::new(feed);
         let writer = Writer::start(conn, Arc::clone(&feed))?;
