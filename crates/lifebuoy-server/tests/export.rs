@@ -374,20 +374,30 @@ async fn a_long_export_is_complete_and_a_failure_part_way_cuts_it_off() {
         "PRAGMA ignore_check_constraints = ON; UPDATE tickets SET priority = 9 WHERE seq = 1100;",
     )
     .expect("damage one row");
-    let res = agent
+    // The headers and the first pages may still sit in the server's send buffer when the
+    // bad row is reached; then the connection closes before the client sees even the
+    // status. Either way the client must see a failure, never a complete-looking download.
+    let sent = agent
         .http
         .get(format!("{}{EXPORT}", agent.base))
         .bearer_auth(agent.token.as_deref().unwrap_or(""))
         .send()
-        .await
-        .expect("the export starts");
-    assert_eq!(
-        res.status(),
-        StatusCode::OK,
-        "the failure comes after the headers"
-    );
-    assert!(
-        res.bytes().await.is_err(),
-        "the download is cut off, not finished as if complete"
-    );
+        .await;
+    match sent {
+        Err(e) => assert!(
+            (e.is_request() && !e.is_connect()) || e.is_body(),
+            "the connection is cut, not refused: {e}"
+        ),
+        Ok(res) => {
+            assert_eq!(
+                res.status(),
+                StatusCode::OK,
+                "the failure comes after the headers"
+            );
+            assert!(
+                res.bytes().await.is_err(),
+                "the download is cut off, not finished as if complete"
+            );
+        }
+    }
 }
