@@ -7,7 +7,14 @@ use std::process::Command;
 include!("src/command_names.rs");
 
 fn main() {
-    let ui = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui");
+    // Read at run time, not baked in with env!: cargo reuses a compiled build script
+    // across checkouts that share a target directory, and the baked-in path would point
+    // at whichever checkout compiled it first.
+    let Some(manifest_dir) = std::env::var_os("CARGO_MANIFEST_DIR") else {
+        println!("cargo:warning=cargo did not say where the desktop crate is (CARGO_MANIFEST_DIR)");
+        std::process::exit(1);
+    };
+    let ui = PathBuf::from(manifest_dir).join("../ui");
     for watched in [
         "src",
         "index.html",

@@ -1,5 +1,5 @@
 //! The desktop shell's own behaviours in the real app: one running instance, the window
-//! remembered, "remember me", an expired session, status notifications and their mute,
+//! remembered, "remember me", a failed sign-in, an expired session, status notifications and their mute,
 //! the related help article, and keyboard and screen-reader access. Real app, webview,
 //! server, keyring and D-Bus. (A reply draft surviving its ticket's first sync is tested
 //! in the client crate and the UI's unit tests.)
@@ -149,6 +149,40 @@ async fn without_remember_me_no_sign_in_outlives_the_app_and_with_it_the_app_sta
     let app = Desktop::launch(&server.base, data.path()).await;
     app.wait_online().await;
     app.wait_for("#nav-tickets").await;
+    app.quit().await;
+}
+
+/// A sign-in that cannot work says why, in words that fit: a wrong password is not a
+/// network problem, and an address nobody answers is not "kept and sent later".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_sign_in_says_whether_the_password_or_the_address_is_wrong() {
+    keyring();
+    let _x = xvfb();
+    let server = Server::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let app = Desktop::launch(&server.base, data.path()).await;
+
+    app.sign_in(FIELD, "not-the-password").await;
+    app.wait_for_text("#sign-in-error", "Wrong email or password")
+        .await;
+
+    // A port with nothing behind it: bound, then let go.
+    let nobody = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = format!("http://{}", nobody.local_addr().unwrap());
+    drop(nobody);
+    app.fill("#sign-in input[name=server]", &address).await;
+    app.sign_in(FIELD, PASSWORD).await;
+    app.wait_for_text(
+        "#sign-in-error",
+        &format!("Cannot reach the server at {address}"),
+    )
+    .await;
+    let message = app.texts("#sign-in-error").await.join(" ");
+    assert!(
+        message.contains("sign in again") && !message.contains("kept and sent"),
+        "{message}"
+    );
+    app.wait_for("#connectivity[data-state=signed_out]").await;
     app.quit().await;
 }
 

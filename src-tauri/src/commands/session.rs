@@ -109,6 +109,15 @@ pub async fn sign_in(
                 ErrorKind::Invalid,
                 "Wrong email or password. Check both and try again.",
             ),
+            // Signing in is not queued like a reply, so the usual "kept and sent later"
+            // would promise something that does not happen.
+            lifebuoy_client::ClientError::Network(detail) => AppError::new(
+                ErrorKind::Offline,
+                format!(
+                    "Cannot reach the server at {} ({detail}). Check the address and your connection, then sign in again.",
+                    server.trim()
+                ),
+            ),
             other => other.into(),
         })?;
     let server = client.server().to_owned();

@@ -93,8 +93,11 @@ test("shift-click selects a range, and the selection clears when the view change
   const user = userEvent.setup();
   renderScreen(<Queue user={AGENT} />);
   await screen.findByText("Problem 0");
+  // The bulk changes are offered once something is selected, and go with the selection.
+  expect(document.querySelector("#bulk-assign")).toBeNull();
 
   await user.click(within(row("k1")).getByRole("checkbox"));
+  expect(document.querySelector("#bulk-assign")).not.toBeNull();
   fireEvent.click(within(row("k4")).getByRole("checkbox"), { shiftKey: true });
   await waitFor(() => { expect(document.querySelector("#bulk-count")?.textContent).toBe("4 selected"); });
   const checked = Array.from(document.querySelectorAll<HTMLInputElement>('.queue-row input[type="checkbox"]'))
@@ -107,6 +110,7 @@ test("shift-click selects a range, and the selection clears when the view change
 
   await user.click(screen.getByRole("button", { name: /^Mine/ }));
   await waitFor(() => { expect(document.querySelector("#bulk-count")?.textContent).not.toContain("selected"); });
+  expect(document.querySelector("#bulk-status")).toBeNull();
 });
 
 test("a bulk change shows what failed and why, and keeps the failed tickets selected", async () => {

@@ -1,13 +1,35 @@
-import { useId } from "react";
+import { type RefObject, useEffect, useId, useRef, useState } from "react";
 import type { DayCount } from "../../bindings";
 import { AXIS_BOTTOM, AXIS_LEFT, CHART_HEIGHT, CHART_WIDTH, chartData } from "./chart";
+
+/** The element's size in CSS pixels, followed as the window is resized. */
+function useBoxSize<T extends Element>(): [RefObject<T | null>, { width: number; height: number }] {
+  const ref = useRef<T>(null);
+  const [size, setSize] = useState({ width: CHART_WIDTH, height: CHART_HEIGHT });
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(([entry]) => {
+      const box = entry?.contentRect;
+      if (box && box.width > 0 && box.height > 0) {
+        setSize({ width: Math.round(box.width), height: Math.round(box.height) });
+      }
+    });
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+    };
+  }, []);
+  return [ref, size];
+}
 
 /**
  * Created vs resolved per day, as grouped bars in an inline SVG. Screen readers get a
  * summary as the image's name and the full numbers as a table (hidden from sight).
  */
 export function CreatedResolvedChart({ days }: { days: DayCount[] }) {
-  const data = chartData(days);
+  const [svgRef, size] = useBoxSize<SVGSVGElement>();
+  const data = chartData(days, size.width, size.height);
   const titleId = useId();
   const descId = useId();
   const summary = `Last ${days.length} days: ${data.totalCreated} created, ${data.totalResolved} resolved.`;
@@ -21,17 +43,17 @@ export function CreatedResolvedChart({ days }: { days: DayCount[] }) {
         </span>
       </figcaption>
       <svg
-        viewBox={`0 0 ${CHART_WIDTH} ${CHART_HEIGHT}`}
+        ref={svgRef}
+        viewBox={`0 0 ${size.width} ${size.height}`}
         role="img"
         aria-labelledby={titleId}
         aria-describedby={descId}
-        preserveAspectRatio="none"
       >
         <title id={titleId}>Tickets created and resolved per day</title>
         <desc id={descId}>{summary}</desc>
         {data.ticks.map((t) => (
           <g key={t.value} className="chart-tick">
-            <line x1={AXIS_LEFT} x2={CHART_WIDTH} y1={t.y} y2={t.y} />
+            <line x1={AXIS_LEFT} x2={size.width} y1={t.y} y2={t.y} />
             <text x={AXIS_LEFT - 4} y={t.y + 4} textAnchor="end">
               {t.value}
             </text>
@@ -42,7 +64,7 @@ export function CreatedResolvedChart({ days }: { days: DayCount[] }) {
             <rect className="bar-created" x={d.created.x} y={d.created.y} width={d.created.width} height={d.created.height} data-value={d.created.value} />
             <rect className="bar-resolved" x={d.resolved.x} y={d.resolved.y} width={d.resolved.width} height={d.resolved.height} data-value={d.resolved.value} />
             {d.showLabel && (
-              <text className="chart-day" x={d.labelX} y={CHART_HEIGHT - AXIS_BOTTOM / 3} textAnchor="middle">
+              <text className="chart-day" x={d.labelX} y={size.height - AXIS_BOTTOM / 3} textAnchor={d.labelAnchor}>
                 {d.label}
               </text>
             )}

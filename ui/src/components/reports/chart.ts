@@ -1,10 +1,15 @@
 import type { DayCount } from "../../bindings";
 
+/** The size drawn until the chart's box has been measured (and in tests). */
 export const CHART_WIDTH = 600;
 export const CHART_HEIGHT = 200;
-/** Room under the bars for the day labels, and left of them for the scale. */
+/** Room under the bars for the day labels, left of them for the scale, and above the top
+ * line for its number. */
 export const AXIS_BOTTOM = 24;
 export const AXIS_LEFT = 32;
+export const AXIS_TOP = 10;
+/** Day labels closer than this (in pixels) would run into each other. */
+const LABEL_SPACING = 56;
 
 export interface Bar {
   x: number;
@@ -20,6 +25,8 @@ export interface ChartDay {
   label: string;
   showLabel: boolean;
   labelX: number;
+  /** Today's label ends at the right edge instead of hanging half outside it. */
+  labelAnchor: "middle" | "end";
   created: Bar;
   resolved: Bar;
 }
@@ -52,34 +59,38 @@ export function niceMax(n: number): number {
 }
 
 /**
- * Maps days to grouped bars (created, then resolved) in SVG units. Day labels go under
- * the first day, every seventh after it and the last, so they never crowd.
+ * Maps days to grouped bars (created, then resolved) in the chart's own pixels, so text
+ * is never stretched. Day labels go under today and every seventh day back from it (every
+ * fourteenth when a week is too narrow for a label), so they never crowd.
  */
-export function chartData(days: DayCount[]): ChartData {
-  const plotWidth = CHART_WIDTH - AXIS_LEFT;
-  const plotHeight = CHART_HEIGHT - AXIS_BOTTOM;
+export function chartData(days: DayCount[], width = CHART_WIDTH, height = CHART_HEIGHT): ChartData {
+  const plotWidth = Math.max(1, width - AXIS_LEFT);
+  const plotHeight = Math.max(1, height - AXIS_BOTTOM - AXIS_TOP);
   const busiest = Math.max(0, ...days.map((d) => Math.max(d.created, d.resolved)));
   const max = niceMax(busiest);
   const slot = days.length > 0 ? plotWidth / days.length : plotWidth;
   const barWidth = slot * 0.38;
+  const every = slot * 7 >= LABEL_SPACING ? 7 : 14;
+  const bottom = AXIS_TOP + plotHeight;
   const bar = (value: number, x: number): Bar => {
-    const height = (value / max) * plotHeight;
-    return { x, y: plotHeight - height, width: barWidth, height, value };
+    const barHeight = (value / max) * plotHeight;
+    return { x, y: bottom - barHeight, width: barWidth, height: barHeight, value };
   };
   const mapped = days.map((d, i) => {
     const left = AXIS_LEFT + i * slot + slot * 0.12;
     return {
       date: d.date,
       label: labelForDay(d.date),
-      showLabel: i % 7 === 0 || i === days.length - 1,
-      labelX: AXIS_LEFT + i * slot + slot / 2,
+      showLabel: (days.length - 1 - i) % every === 0,
+      labelX: i === days.length - 1 ? AXIS_LEFT + plotWidth : AXIS_LEFT + i * slot + slot / 2,
+      labelAnchor: i === days.length - 1 ? ("end" as const) : ("middle" as const),
       created: bar(d.created, left),
       resolved: bar(d.resolved, left + barWidth),
     };
   });
   const ticks = [0, max / 2, max]
     .filter((v) => Number.isInteger(v))
-    .map((value) => ({ value, y: plotHeight - (value / max) * plotHeight }));
+    .map((value) => ({ value, y: bottom - (value / max) * plotHeight }));
   return {
     days: mapped,
     max,

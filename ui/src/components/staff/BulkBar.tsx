@@ -58,57 +58,63 @@ export function BulkBar({ selected, me, agents, onDone }: Props) {
   return (
     <div className="bulk-bar" role="region" aria-label="Change the selected tickets">
       <span id="bulk-count">{selected.length === 0 ? "Select tickets to change them together" : `${selected.length} selected`}</span>
-      <label>
-        <span className="visually-hidden">Assign the selected tickets</span>
-        <select id="bulk-assign" value="" disabled={busy || selected.length === 0} onChange={(e) => { assign(e.target.value); }}>
-          <option value="">Assign to…</option>
-          <option value={me.id}>Me ({me.name})</option>
-          {others.map((a) => (
-            <option key={a.id} value={a.id}>
-              {a.name}
-            </option>
-          ))}
-          <option value="nobody">Nobody (unassign)</option>
-        </select>
-      </label>
-      <label>
-        <span className="visually-hidden">Set the status of the selected tickets</span>
-        <select
-          id="bulk-status"
-          value=""
-          disabled={busy || selected.length === 0}
-          onChange={(e) => {
-            const v = e.target.value;
-            if (isStatus(v)) void apply(`Status: ${STAFF_STATUS_LABELS[v]}`, { status: v });
-          }}
-        >
-          <option value="">Set status…</option>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {STAFF_STATUS_LABELS[s]}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        <span className="visually-hidden">Set the priority of the selected tickets</span>
-        <select
-          id="bulk-priority"
-          value=""
-          disabled={busy || selected.length === 0}
-          onChange={(e) => {
-            const v = e.target.value;
-            if (isPriority(v)) void apply(`Priority: ${PRIORITY_LABELS[v]}`, { priority: v });
-          }}
-        >
-          <option value="">Set priority…</option>
-          {PRIORITIES.map((p) => (
-            <option key={p} value={p}>
-              {PRIORITY_LABELS[p]}
-            </option>
-          ))}
-        </select>
-      </label>
+      {/* Like a mail client's, the changes appear once there is something to change: the
+          row stays one line and a disabled control never sits there unexplained. */}
+      {selected.length > 0 && (
+        <>
+          <label>
+            <span className="visually-hidden">Assign the selected tickets</span>
+            <select id="bulk-assign" value="" disabled={busy} onChange={(e) => { assign(e.target.value); }}>
+              <option value="">Assign to…</option>
+              <option value={me.id}>Me ({me.name})</option>
+              {others.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.name}
+                </option>
+              ))}
+              <option value="nobody">Nobody (unassign)</option>
+            </select>
+          </label>
+          <label>
+            <span className="visually-hidden">Set the status of the selected tickets</span>
+            <select
+              id="bulk-status"
+              value=""
+              disabled={busy}
+              onChange={(e) => {
+                const v = e.target.value;
+                if (isStatus(v)) void apply(`Status: ${STAFF_STATUS_LABELS[v]}`, { status: v });
+              }}
+            >
+              <option value="">Set status…</option>
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {STAFF_STATUS_LABELS[s]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            <span className="visually-hidden">Set the priority of the selected tickets</span>
+            <select
+              id="bulk-priority"
+              value=""
+              disabled={busy}
+              onChange={(e) => {
+                const v = e.target.value;
+                if (isPriority(v)) void apply(`Priority: ${PRIORITY_LABELS[v]}`, { priority: v });
+              }}
+            >
+              <option value="">Set priority…</option>
+              {PRIORITIES.map((p) => (
+                <option key={p} value={p}>
+                  {PRIORITY_LABELS[p]}
+                </option>
+              ))}
+            </select>
+          </label>
+        </>
+      )}
       {busy && <span role="status">Applying…</span>}
       {error && (
         <p className="error" role="alert">
