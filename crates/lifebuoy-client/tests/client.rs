@@ -729,3 +729,89 @@ async fn list_rows_show_the_same_tickets_as_the_full_list() {
     );
     assert!(searched[0].pending && searched[0].number.is_empty());
 }
+
+/// The requester's unread marker is support's doing since they last looked, never their
+/// own: a ticket they filed (here or on another device) or answered is not news to them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_requester_sees_supports_activity_as_unread_but_never_their_own() {
+    let server = Server::start().await;
+    let client = sign_in_at(&server.base, "field@demo.test", &data_root()).await;
+    let fran = server.as_user("field@demo.test").await;
+    let agent = server.as_user("agent@demo.test").await;
+    let unread = |id: &str| {
+        client
+            .ticket(id)
+            .expect("read")
+            .expect("exists")
+            .ticket
+            .unread
+    };
+    let sync = || async { client.sync_now().await.expect("sync") };
+    let write = |who: &'static str, id: &str, body: &str, internal: bool| {
+        let http = if who == "agent" { &agent } else { &fran };
+        let path = format!("/api/v1/tickets/{id}/messages");
+        let body = json!({"body": body, "internal": internal});
+        async move {
+            http.post(&path, body).await;
+        }
+    };
+
+    let here = filed_ticket(&client, "Filed here").await;
+    let elsewhere = fran
+        .post(
+            "/api/v1/tickets",
+            json!({"subject": "Filed elsewhere", "description": "from the command line"}),
+        )
+        .await["id"]
+        .as_str()
+        .expect("created")
+        .to_owned();
+    sync().await;
+    assert!(!unread(&here), "filed on this device");
+    assert!(!unread(&elsewhere), "filed on another device");
+
+    write("agent", &here, "On it", false).await;
+    write("agent", &elsewhere, "Which floor?", false).await;
+    sync().await;
+    assert!(unread(&here) && unread(&elsewhere), "support replied");
+    client.mark_seen(&here).expect("seen");
+    assert!(!unread(&here), "looked at");
+
+    // Answering (on another device, or here through the outbox) means it was read.
+    write("fran", &elsewhere, "Third floor", false).await;
+    write("agent", &here, "Fixed?", false).await;
+    client.reply(&here, "Yes, thanks", &[]).expect("queued");
+    client.flush_outbox().await.expect("sent");
+    sync().await;
+    assert!(!unread(&elsewhere), "answered on another device");
+    assert!(!unread(&here), "answered here");
+
+    // A note is invisible, down to the marker; a status change by support is news.
+    write("agent", &here, "internal only", true).await;
+    sync().await;
+    assert!(!unread(&here), "an internal note shows nothing");
+    let res = agent
+        .http
+        .patch(format!("{}/api/v1/tickets/{here}", agent.base))
+        .bearer_auth(&agent.token)
+        .json(&json!({"status": "RESOLVED"}))
+        .send()
+        .await
+        .expect("patch");
+    assert!(res.status().is_success(), "{}", res.status());
+    sync().await;
+    assert!(unread(&here), "resolved by support");
+    let listed = client.tickets(&TicketFilter::default()).expect("list");
+    let marks: Vec<(bool, String)> = listed
+        .iter()
+        .map(|t| (t.unread, t.ticket.subject.clone()))
+        .collect();
+    assert_eq!(
+        marks,
+        vec![
+            (true, "Filed here".to_owned()),
+            (false, "Filed elsewhere".to_owned())
+        ],
+        "the list agrees"
+    );
+}

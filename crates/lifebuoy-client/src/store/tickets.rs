@@ -106,6 +106,12 @@ pub struct Applied {
     pub messages: usize,
 }
 
+/// A requester's unread marker: the ticket moved since they last looked at it here, and
+/// not by their own last word (filing it, or a reply, perhaps from another device), which
+/// they have seen by writing it. Both times come from the server's clock, and the server
+/// stamps a reply and its ticket's `updated_at` alike.
+const UNREAD: &str = "(updated_at > seen_at AND updated_at > requester_activity_at)";
+
 pub(super) fn ms(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }
@@ -368,10 +374,10 @@ impl LocalStore {
         filter: &TicketFilter,
         mut row: impl FnMut(String, bool, bool, &str, &str) -> Result<Option<T>>,
     ) -> Result<Vec<T>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT key, pending, json, attachments, updated_at > seen_at FROM tickets \
-             ORDER BY updated_at DESC, key DESC",
-        )?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT key, pending, json, attachments, {UNREAD} FROM tickets \
+             ORDER BY updated_at DESC, key DESC"
+        ))?;
         let mut rows = stmt.query([])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
@@ -394,7 +400,7 @@ impl LocalStore {
             return Ok(None);
         };
         let (pending, json, files, unread): (bool, String, String, bool) = self.conn.query_row(
-            "SELECT pending, json, attachments, updated_at > seen_at FROM tickets WHERE key = ?1",
+            &format!("SELECT pending, json, attachments, {UNREAD} FROM tickets WHERE key = ?1"),
             [&key],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )?;
