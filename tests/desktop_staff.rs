@@ -1,6 +1,6 @@
 //! The support agent's day in the real desktop app: triage a ticket that arrives live
 //! while the requester's own client runs, change tickets in bulk, and export a filtered
-//! CSV through the native save dialog. Real app, real webview, real server, real keyring,
+//! CSV (from Stats, and a queue view from the queue) through the native save dialog. Real app, real webview, real server, real keyring,
 //! real D-Bus, and a real headless client for the requester.
 //!
 //! Selectors relied on beyond those in desktop_requester.rs are the stable ones listed at
@@ -348,7 +348,8 @@ async fn bulk_changes_apply_per_ticket_and_the_summary_names_a_refused_one_and_w
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_filtered_export_is_saved_through_the_native_dialog_with_formulas_neutralised() {
+async fn filtered_exports_from_stats_and_the_queue_are_saved_through_the_native_dialog_formulas_neutralised(
+) {
     keyring();
     let x = xvfb();
     let server = Server::start().await;
@@ -460,5 +461,23 @@ async fn a_filtered_export_is_saved_through_the_native_dialog_with_formulas_neut
             .any(|r| r[col("subject")].starts_with("'=HYPERLINK")),
         "the formula subject is neutralised: {rows:?}"
     );
+
+    // From the queue, "Export these" saves the view on screen: On hold holds one ticket.
+    app.click("#nav-tickets").await;
+    app.click(".queue-view[data-view=on_hold]").await;
+    app.wait_for_text("#queue-title", "On hold").await;
+    app.click("#queue-export").await;
+    let held = out.path().join("on-hold.csv");
+    if let Err(e) = save_dialog::save_as(x.display(), &held).await {
+        app.fail(format!("the save dialog from the queue: {e}"))
+            .await;
+    }
+    app.wait_for_text("#export-done", "Saved 1 ticket to").await;
+    let mut csv = csv::Reader::from_path(&held).unwrap();
+    let subjects: Vec<String> = csv
+        .records()
+        .map(|r| r.unwrap()[col("subject")].to_owned())
+        .collect();
+    assert_eq!(subjects, ["Fan loud"]);
     app.quit().await;
 }

@@ -313,22 +313,28 @@ export type ErrorKind =
 
 export type EventKind = "created" | "status_changed" | "priority_changed" | "category_changed" | "assignee_changed" | "related_article_changed" | "resolution_marked";
 
-/**  Which tickets to export: the ticket list's filters. */
+/**
+ *  Which tickets to export: the list's filters, the queue's views among them, so "export
+ *  what I am looking at" is one filter.
+ */
 export type ExportFilter = {
+	view?: QueueView | null,
 	/**  Empty: every status. */
-	statuses: Status[],
-	priority: Priority | null,
-	category: string | null,
+	statuses?: Status[],
+	/**  Empty: every priority. */
+	priorities?: Priority[],
+	category?: string | null,
 	/**  A user id, `me` or `none` (unassigned). */
-	assignee: string | null,
-	/**  First UTC day of the created range, included. */
-	created_from: string | null,
-	/**  Last UTC day of the created range, included. */
-	created_to: string | null,
+	assignee?: string | null,
+	requester?: string | null,
+	/**  Created at or after this instant (the UI sends the user's local midnight). */
+	created_from?: string | null,
+	/**  Created before this instant: the midnight after the last day wanted. */
+	created_before?: string | null,
 	/**  Full text over subject, description and messages. */
-	text: string | null,
+	text?: string | null,
 	/**  Start with a UTF-8 byte order mark, which Excel needs to read accents right. */
-	bom: boolean,
+	bom?: boolean,
 };
 
 export type ExportOutcome = { outcome: "saved"; path: string; rows: number; bytes: number } | 

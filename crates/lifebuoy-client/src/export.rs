@@ -5,13 +5,15 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use chrono::{Days, NaiveDate};
+use chrono::{DateTime, Utc};
 use futures::StreamExt;
+use lifebuoy_domain::staff::QueueView;
 use lifebuoy_domain::{Priority, Status};
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use tokio::io::AsyncWriteExt;
 use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
 
 use crate::api::{check, Api};
 use crate::error::{ClientError, Result};
@@ -21,22 +23,25 @@ const IDLE_LIMIT: Duration = Duration::from_secs(60);
 /// Progress is reported at most this often (and once at the end).
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 
-/// Which tickets to export: the ticket list's filters.
+/// Which tickets to export: the list's filters, the queue's views among them, so "export
+/// what I am looking at" is one filter.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default)]
 pub struct ExportFilter {
+    pub view: Option<QueueView>,
     /// Empty: every status.
     pub statuses: Vec<Status>,
-    pub priority: Option<Priority>,
+    /// Empty: every priority.
+    pub priorities: Vec<Priority>,
     pub category: Option<String>,
     /// A user id, `me` or `none` (unassigned).
     pub assignee: Option<String>,
-    /// First UTC day of the created range, included.
-    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
-    pub created_from: Option<NaiveDate>,
-    /// Last UTC day of the created range, included.
-    #[cfg_attr(feature = "specta", specta(type = Option<String>))]
-    pub created_to: Option<NaiveDate>,
+    pub requester: Option<Uuid>,
+    /// Created at or after this instant (the UI sends the user's local midnight).
+    pub created_from: Option<DateTime<Utc>>,
+    /// Created before this instant: the midnight after the last day wanted.
+    pub created_before: Option<DateTime<Utc>>,
     /// Full text over subject, description and messages.
     pub text: Option<String>,
     /// Start with a UTF-8 byte order mark, which Excel needs to read accents right.
@@ -46,14 +51,20 @@ pub struct ExportFilter {
 impl ExportFilter {
     /// The query string of `GET /api/v1/tickets/export.csv`.
     pub fn query(&self) -> Vec<(&'static str, String)> {
-        let mut q: Vec<(&'static str, String)> = self
-            .statuses
-            .iter()
-            .map(|s| ("status", s.as_str().to_owned()))
-            .collect();
-        if let Some(p) = self.priority {
-            q.push(("priority", p.as_str().to_owned()));
+        let mut q: Vec<(&'static str, String)> = Vec::new();
+        if let Some(view) = self.view {
+            q.push(("view", view.as_str().to_owned()));
         }
+        q.extend(
+            self.statuses
+                .iter()
+                .map(|s| ("status", s.as_str().to_owned())),
+        );
+        q.extend(
+            self.priorities
+                .iter()
+                .map(|p| ("priority", p.as_str().to_owned())),
+        );
         fn text(v: &Option<String>) -> Option<&str> {
             v.as_deref().map(str::trim).filter(|t| !t.is_empty())
         }
@@ -63,28 +74,20 @@ impl ExportFilter {
         if let Some(a) = text(&self.assignee) {
             q.push(("assignee", a.to_owned()));
         }
-        // The server compares strictly (`>` and `<`): whole days need the instants
-        // just before the first day and at the start of the day after the last.
-        if let Some(from) = self.created_from {
-            let start = from.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
-            if let Some(start) = start {
-                let just_before = start - chrono::Duration::milliseconds(1);
-                q.push((
-                    "created_after",
-                    just_before.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-                ));
-            }
+        if let Some(r) = self.requester {
+            q.push(("requester", r.to_string()));
         }
-        if let Some(end) = self
-            .created_to
-            .and_then(|to| to.checked_add_days(Days::new(1)))
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-        {
+        let stamp = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        // The server compares strictly (`>`): "from" includes its own instant, so the
+        // bound is the millisecond before it.
+        if let Some(from) = self.created_from {
             q.push((
-                "created_before",
-                end.and_utc()
-                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                "created_after",
+                stamp(from - chrono::Duration::milliseconds(1)),
             ));
+        }
+        if let Some(before) = self.created_before {
+            q.push(("created_before", stamp(before)));
         }
         if let Some(t) = text(&self.text) {
             q.push(("q", t.to_owned()));
@@ -321,25 +324,38 @@ mod tests {
     }
 
     #[test]
-    fn whole_days_become_the_servers_strict_bounds() {
+    fn every_filter_becomes_the_servers_query_with_strict_time_bounds() {
+        let at = |s: &str| {
+            DateTime::parse_from_rfc3339(s)
+                .map(|t| t.with_timezone(&Utc))
+                .ok()
+        };
+        let requester = Uuid::from_u128(7);
         let filter = ExportFilter {
+            view: Some(QueueView::UrgentHigh),
             statuses: vec![Status::New, Status::OnHold],
-            created_from: NaiveDate::from_ymd_opt(2026, 3, 1),
-            created_to: NaiveDate::from_ymd_opt(2026, 3, 31),
+            priorities: vec![Priority::High],
+            requester: Some(requester),
+            // A user at UTC+1 picking 1 to 31 March.
+            created_from: at("2026-02-28T23:00:00Z"),
+            created_before: at("2026-03-31T22:00:00Z"),
             text: Some("  ".into()),
+            category: Some("".into()),
             assignee: Some("none".into()),
             bom: true,
-            ..ExportFilter::default()
         };
         let q = filter.query();
         assert_eq!(
             q,
             vec![
+                ("view", "urgent_high".to_owned()),
                 ("status", "NEW".to_owned()),
                 ("status", "ON_HOLD".to_owned()),
+                ("priority", "HIGH".to_owned()),
                 ("assignee", "none".to_owned()),
-                ("created_after", "2026-02-28T23:59:59.999Z".to_owned()),
-                ("created_before", "2026-04-01T00:00:00.000Z".to_owned()),
+                ("requester", requester.to_string()),
+                ("created_after", "2026-02-28T22:59:59.999Z".to_owned()),
+                ("created_before", "2026-03-31T22:00:00.000Z".to_owned()),
                 ("bom", "true".to_owned()),
             ]
         );

@@ -1,5 +1,5 @@
-//! Staff work against the real server: stats, the CSV export (complete, cut off,
-//! cancelled), user and category management, and categories offline.
+//! Staff work against the real server: stats, the CSV export (complete, of a queue view,
+//! cut off, cancelled), user and category management, and categories offline.
 
 mod common;
 
@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use common::sign_in;
 use lifebuoy_client::{CancellationToken, Client, ClientError, ExportFilter, ExportProgress};
-use lifebuoy_domain::staff::{CreateUser, UpdateCategory, UpdateUser};
-use lifebuoy_domain::{Role, Status};
+use lifebuoy_domain::staff::{CreateUser, QueueView, UpdateCategory, UpdateUser};
+use lifebuoy_domain::{Priority, Role, Status};
 use lifebuoy_testkit::*;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -135,6 +135,92 @@ async fn the_exported_file_read_back_holds_exactly_the_servers_rows() {
     let mut got = rows.clone();
     got.sort();
     assert_eq!(got, expected);
+}
+
+/// The subjects in an export file without a BOM, sorted.
+fn exported_subjects(path: &Path) -> Vec<String> {
+    let mut reader = csv::Reader::from_path(path).expect("the export");
+    let header = reader.headers().expect("header").clone();
+    let subject = header
+        .iter()
+        .position(|h| h == "subject")
+        .expect("a subject column");
+    let mut subjects: Vec<String> = reader
+        .records()
+        .map(|r| r.expect("a well-formed record")[subject].to_owned())
+        .collect();
+    subjects.sort();
+    subjects
+}
+
+/// "Export these" from the queue: the view, requester, priorities and a window of
+/// creation times all narrow the file, as they narrow the list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_queue_view_with_its_filters_exports_only_its_tickets() {
+    let server = Server::start().await;
+    let fran = server.as_user("field@demo.test").await;
+    let rory = server.as_user("field2@demo.test").await;
+    let file = |who: &'static str, subject: &'static str, priority: &'static str| {
+        let http = if who == "fran" { &fran } else { &rory };
+        async move {
+            let t = http
+                .post(
+                    "/api/v1/tickets",
+                    json!({"subject": subject, "description": "d", "priority": priority}),
+                )
+                .await;
+            assert!(t["id"].is_string(), "{t}");
+            t
+        }
+    };
+    let early = file("fran", "Fran high, too early", "HIGH").await;
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let from = chrono::Utc::now();
+    file("fran", "Fran urgent", "URGENT").await;
+    file("fran", "Fran high", "HIGH").await;
+    file("fran", "Fran low", "LOW").await;
+    file("rory", "Rory high", "HIGH").await;
+    let agent = sign_in(&server.base, "agent@demo.test").await;
+    let fran_id = early["requester"]["id"]
+        .as_str()
+        .and_then(|id| id.parse().ok())
+        .expect("requester id");
+
+    let dir = export_dir();
+    std::fs::create_dir_all(&dir).expect("dir");
+    let run = |name: &'static str, filter: ExportFilter| {
+        let dest = dir.join(name);
+        let agent = &agent;
+        async move {
+            let (report, _) = export(agent, &filter, &dest, &CancellationToken::new()).await;
+            report.expect("export");
+            exported_subjects(&dest)
+        }
+    };
+    let urgent_high = ExportFilter {
+        view: Some(QueueView::UrgentHigh),
+        requester: Some(fran_id),
+        ..ExportFilter::default()
+    };
+    assert_eq!(
+        run("view.csv", urgent_high.clone()).await,
+        ["Fran high", "Fran high, too early", "Fran urgent"]
+    );
+    let narrowed = ExportFilter {
+        priorities: vec![Priority::High],
+        created_from: Some(from),
+        ..urgent_high
+    };
+    assert_eq!(run("narrowed.csv", narrowed).await, ["Fran high"]);
+    let before = ExportFilter {
+        created_before: Some(from),
+        ..ExportFilter::default()
+    };
+    assert_eq!(
+        run("before.csv", before).await,
+        ["Fran high, too early"],
+        "created_before leaves out its own instant and after"
+    );
 }
 
 /// A TCP proxy that passes `limit` bytes of each answer on and then drops the

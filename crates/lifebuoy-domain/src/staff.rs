@@ -66,6 +66,19 @@ impl QueueView {
         QueueView::Resolved,
     ];
 
+    /// The name on the wire (`view=` and JSON), as serde spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QueueView::Mine => "mine",
+            QueueView::Unassigned => "unassigned",
+            QueueView::UrgentHigh => "urgent_high",
+            QueueView::WaitingForUser => "waiting_for_user",
+            QueueView::OnHold => "on_hold",
+            QueueView::AllOpen => "all_open",
+            QueueView::Resolved => "resolved",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             QueueView::Mine => "Mine",
@@ -309,8 +322,10 @@ mod tests {
             QueueView::Resolved.filter().statuses,
             vec![Status::Resolved]
         );
-        let json = serde_json::to_string(&QueueView::UrgentHigh).unwrap_or_default();
-        assert_eq!(json, "\"urgent_high\"");
+        for view in QueueView::ALL {
+            let json = serde_json::to_string(&view).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", view.as_str()), "the wire name");
+        }
     }
 
     #[test]

@@ -175,3 +175,37 @@ test("offline, a bulk change is refused with the reason and nothing is applied",
   expect(document.querySelector("#bulk-summary")).toBeNull();
   expect(document.querySelector("#bulk-count")?.textContent).toBe("1 selected");
 });
+
+test("export these saves what the queue shows: its view and every filter", async () => {
+  const backend = backendWith(tickets(2), {
+    requesters: () => [],
+    export_tickets: () => ({ outcome: "saved", path: "/home/avery/unassigned.csv", rows: 2, bytes: 300 }),
+  });
+  const user = userEvent.setup();
+  renderScreen(<Queue user={AGENT} />);
+  await screen.findByText("Problem 0");
+  await user.click(screen.getByRole("button", { name: /^Unassigned/ }));
+  await user.type(document.querySelector<HTMLInputElement>("#queue-search") ?? document.body, "vpn");
+  await user.selectOptions(screen.getByLabelText("Priority"), "HIGH");
+  fireEvent.change(screen.getByLabelText("Created from"), { target: { value: "2025-03-01" } });
+  fireEvent.change(screen.getByLabelText("to"), { target: { value: "2025-03-31" } });
+
+  await user.click(screen.getByRole("button", { name: "Export these…" }));
+  await waitFor(() => { expect(backend.argsOf("export_tickets")).toHaveLength(1); });
+  expect(backend.argsOf("export_tickets")[0]).toEqual({
+    filter: {
+      view: "unassigned",
+      statuses: [],
+      priorities: ["HIGH"],
+      category: null,
+      assignee: null,
+      requester: null,
+      created_from: new Date("2025-03-01T00:00:00").toISOString(),
+      // The last day is included: up to the next local midnight.
+      created_before: new Date("2025-04-01T00:00:00").toISOString(),
+      text: "vpn",
+      bom: false,
+    },
+  });
+  await waitFor(() => { expect(document.querySelector("#export-done")?.textContent).toContain("Saved 2 tickets to"); });
+});

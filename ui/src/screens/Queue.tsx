@@ -15,16 +15,18 @@
  *   #bulk-assign, #bulk-status, #bulk-priority   bulk changes (choosing applies)
  *   #bulk-summary, #bulk-summary .bulk-totals    what changed ("N changed, M not changed.")
  *   #bulk-summary .bulk-failure[data-ticket-id=ID]   a ticket not changed: number and why
+ *   #queue-export, #export-progress, #export-done   CSV of the view and filters shown
  */
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { api } from "../api";
 import type { User, UserRef } from "../bindings";
+import { ExportCancel, ExportStatus, useExport } from "../components/reports/useExport";
 import { BulkBar } from "../components/staff/BulkBar";
 import { QueueFilters } from "../components/staff/QueueFilters";
 import { QueueList } from "../components/staff/QueueList";
 import { QueueViews } from "../components/staff/QueueViews";
 import { VIEWS } from "../components/staff/labels";
-import { DEFAULT_CHOICE, narrowed, rememberChoice, rememberedChoice, toFilter } from "../components/staff/queueFilter";
+import { DEFAULT_CHOICE, exportFilterOf, narrowed, rememberChoice, rememberedChoice, toFilter } from "../components/staff/queueFilter";
 import type { QueueChoice } from "../components/staff/queueFilter";
 import { useAgents } from "../components/staff/useAgents";
 import { staffApi } from "../staffApi";
@@ -90,6 +92,7 @@ export function Queue({ user }: { user: User }) {
   const selectable = tickets.filter((t) => !t.pending);
   const allSelected = selectable.length > 0 && shownSelection.length === selectable.length;
   const viewLabel = VIEWS.find((v) => v.view === choice.view)?.label ?? "All tickets";
+  const exportRun = useExport();
 
   return (
     <section id="queue" className="screen queue-screen" aria-labelledby="queue-title">
@@ -97,7 +100,20 @@ export function Queue({ user }: { user: User }) {
         <h1 id="queue-title" tabIndex={-1}>
           Queue: {viewLabel}
         </h1>
+        <div className="actions">
+          <ExportCancel run={exportRun} />
+          <button
+            id="queue-export"
+            type="button"
+            disabled={exportRun.running}
+            title="Save the tickets of this view and its filters as a CSV file"
+            onClick={() => void exportRun.start(exportFilterOf(choice, false))}
+          >
+            Export these…
+          </button>
+        </div>
       </div>
+      <ExportStatus state={exportRun.state} />
       <div className="queue-layout">
         <QueueViews
           counts={counts.data}

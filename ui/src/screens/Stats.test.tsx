@@ -98,12 +98,15 @@ test("an export shows progress from events, can be cancelled, and says nothing w
   await waitFor(() => { expect(backend.argsOf("export_tickets")).toHaveLength(1); });
   expect(backend.argsOf("export_tickets")[0]).toEqual({
     filter: {
+      view: null,
       statuses: ["RESOLVED"],
-      priority: null,
+      priorities: [],
       category: null,
       assignee: "none",
-      created_from: "2026-03-01",
-      created_to: null,
+      requester: null,
+      // The day the user picked, from their own midnight.
+      created_from: new Date("2026-03-01T00:00:00").toISOString(),
+      created_before: null,
       text: null,
       bom: true,
     },

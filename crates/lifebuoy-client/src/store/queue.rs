@@ -111,18 +111,6 @@ impl Conditions {
     }
 }
 
-fn column_of(view: QueueView) -> &'static str {
-    match view {
-        QueueView::Mine => "mine",
-        QueueView::Unassigned => "unassigned",
-        QueueView::UrgentHigh => "urgent_high",
-        QueueView::WaitingForUser => "waiting_for_user",
-        QueueView::OnHold => "on_hold",
-        QueueView::AllOpen => "all_open",
-        QueueView::Resolved => "resolved",
-    }
-}
-
 impl LocalStore {
     /// The queue for staff user `me`. A ticket is unread when its requester filed it or
     /// wrote since `me` last opened it.
@@ -224,7 +212,7 @@ impl LocalStore {
             sums.push(format!(
                 "COALESCE(SUM(CASE WHEN {} THEN 1 ELSE 0 END), 0) AS {}",
                 one.clause(),
-                column_of(view)
+                view.as_str()
             ));
             c.params = one.params;
         }

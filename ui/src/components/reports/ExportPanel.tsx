@@ -1,14 +1,11 @@
-import { useReducer, useState } from "react";
+import { useState } from "react";
 import type { SubmitEvent } from "react";
-import { errorKind, errorMessage } from "../../api";
 import type { ExportFilter, Priority, Status } from "../../bindings";
-import { events } from "../../bindings";
 import { PRIORITIES, PRIORITY_LABELS, STATUSES } from "../../format";
-import { useTauriEvent } from "../../state/events";
 import { FilterSelect } from "./FilterSelect";
-import { staffApi } from "./api";
-import { IDLE, exportFraction, exportReducer, progressText } from "./exportState";
+import { ExportCancel, ExportStatus, useExport } from "./useExport";
 import { STAFF_STATUS_LABELS } from "../staff/labels";
+import { startOfDay } from "../staff/queueFilter";
 
 interface Form {
   status: Status | "";
@@ -29,12 +26,15 @@ const EMPTY: Form = { status: "", priority: "", category: "", assignee: "", from
 export function toExportFilter(form: Form): ExportFilter {
   const blank = (v: string) => (v.trim() === "" ? null : v.trim());
   return {
+    view: null,
     statuses: form.status === "" ? [] : [form.status],
-    priority: form.priority === "" ? null : form.priority,
+    priorities: form.priority === "" ? [] : [form.priority],
     category: blank(form.category),
     assignee: form.assignee === "" ? null : form.assignee,
-    created_from: blank(form.from),
-    created_to: blank(form.to),
+    requester: null,
+    // Days as the user sees them: from local midnight to the midnight after "to".
+    created_from: form.from ? startOfDay(form.from) : null,
+    created_before: form.to ? startOfDay(form.to, 1) : null,
     text: blank(form.text),
     bom: form.bom,
   };
@@ -46,34 +46,21 @@ export function toExportFilter(form: Form): ExportFilter {
  */
 export function ExportPanel({ categories }: { categories: string[] }) {
   const [form, setForm] = useState<Form>(EMPTY);
-  const [state, dispatch] = useReducer(exportReducer, IDLE);
-  useTauriEvent(events.exportProgressed, (progress) => {
-    dispatch({ type: "progress", progress });
-  });
-  const running = state.phase === "running";
+  const run = useExport();
 
-  async function start(e: SubmitEvent<HTMLFormElement>) {
+  function start(e: SubmitEvent<HTMLFormElement>) {
     e.preventDefault();
-    if (running) return;
-    dispatch({ type: "start" });
-    try {
-      const outcome = await staffApi.exportTickets(toExportFilter(form));
-      dispatch({ type: "finished", outcome });
-    } catch (err) {
-      dispatch({ type: "failed", message: errorMessage(err), cancelled: errorKind(err) === "cancelled" });
-    }
+    void run.start(toExportFilter(form));
   }
 
   function set<K extends keyof Form>(key: K, value: Form[K]) {
     setForm((f) => ({ ...f, [key]: value }));
   }
 
-  const fraction = state.phase === "running" ? exportFraction(state.progress) : null;
-
   return (
     <section className="card export" aria-labelledby="export-title">
       <h2 id="export-title">Export tickets to CSV</h2>
-      <form id="export-form" className="export-form" onSubmit={(e) => void start(e)}>
+      <form id="export-form" className="export-form" onSubmit={start}>
         <div className="filters">
           <div className="filter">
             <label htmlFor="export-text">Text</label>
@@ -128,51 +115,13 @@ export function ExportPanel({ categories }: { categories: string[] }) {
           For Excel (adds a byte order mark so accents show right)
         </label>
         <div className="actions">
-          <button id="export-button" type="submit" className="primary" disabled={running}>
+          <button id="export-button" type="submit" className="primary" disabled={run.running}>
             Export CSV…
           </button>
-          {running && (
-            <button
-              id="export-cancel"
-              type="button"
-              disabled={state.cancelling}
-              onClick={() => {
-                dispatch({ type: "cancel" });
-                void staffApi.cancelExport();
-              }}
-            >
-              {state.cancelling ? "Cancelling…" : "Cancel"}
-            </button>
-          )}
+          <ExportCancel run={run} />
         </div>
       </form>
-      {state.phase === "running" && (
-        <div className="export-progress" role="status">
-          <progress
-            id="export-progress"
-            aria-label="Export progress"
-            max={1}
-            {...(fraction === null ? {} : { value: fraction })}
-          />
-          <span>{progressText(state.progress)}</span>
-        </div>
-      )}
-      {state.phase === "done" && (
-        <p id="export-done" className="notice" role="status">
-          Saved {state.rows.toLocaleString()} {state.rows === 1 ? "ticket" : "tickets"} to{" "}
-          <code className="export-path">{state.path}</code>
-        </p>
-      )}
-      {state.phase === "cancelled" && (
-        <p id="export-cancelled" role="status">
-          Export cancelled; no file was saved.
-        </p>
-      )}
-      {state.phase === "failed" && (
-        <p id="export-error" className="error" role="alert">
-          {state.message}
-        </p>
-      )}
+      <ExportStatus state={run.state} />
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import type { Priority, QueueFilter, QueueView, Status, TicketSort } from "../../bindings";
+import type { ExportFilter, Priority, QueueFilter, QueueView, Status, TicketSort } from "../../bindings";
 
 /** What the staff user picked on the Queue screen, as form values. */
 export interface QueueChoice {
@@ -30,7 +30,7 @@ export const DEFAULT_CHOICE: QueueChoice = {
 };
 
 /** Local midnight of a date field's day, as an instant. */
-function startOfDay(day: string, plusDays = 0): string | null {
+export function startOfDay(day: string, plusDays = 0): string | null {
   const at = new Date(`${day}T00:00:00`);
   if (Number.isNaN(at.getTime())) return null;
   at.setDate(at.getDate() + plusDays);
@@ -56,6 +56,26 @@ export function toFilter(choice: QueueChoice): QueueFilter {
     text: text === "" ? null : text,
     sort: choice.sort,
     limit: null,
+  };
+}
+
+/** The same tickets for the CSV export: what the queue shows is what the file holds. */
+export function exportFilterOf(choice: QueueChoice, bom: boolean): ExportFilter {
+  const filter = toFilter(choice);
+  let assignee: string | null = null;
+  if (choice.assignee === "nobody") assignee = "none";
+  else if (choice.assignee !== "") assignee = choice.assignee;
+  return {
+    view: filter.view,
+    statuses: filter.statuses,
+    priorities: filter.priorities,
+    category: filter.category,
+    assignee,
+    requester: filter.requester,
+    created_from: filter.created_after,
+    created_before: filter.created_before,
+    text: filter.text,
+    bom,
   };
 }
 
