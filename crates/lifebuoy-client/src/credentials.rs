@@ -21,8 +21,8 @@ fn init() {
         let forced = std::env::var("LIFEBUOY_KEYRING").unwrap_or_default();
         #[cfg(target_os = "linux")]
         {
-            let secret_service_works = forced != "keyutils" && secret_service_reachable();
-            if secret_service_works {
+            let secret_service = forced != "keyutils" && secret_service_present();
+            if secret_service {
                 keyring::set_default_credential_builder(
                     keyring::secret_service::default_credential_builder(),
                 );
@@ -36,16 +36,36 @@ fn init() {
     });
 }
 
+/// Whether to use the Secret Service. Without one that can keep secrets the kernel keyring
+/// is used; but one that is there and does not answer (a hung daemon) is used all the
+/// same, so its error reaches the user instead of a "no saved sign-in" read from a
+/// keyring the token was never put in.
 #[cfg(target_os = "linux")]
-fn secret_service_reachable() -> bool {
+fn secret_service_present() -> bool {
     if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
         return false;
     }
     keyring::set_default_credential_builder(keyring::secret_service::default_credential_builder());
     match keyring::Entry::new(SERVICE, "probe").and_then(|e| e.get_password()) {
         Ok(_) | Err(keyring::Error::NoEntry) => true,
-        Err(_) => false,
+        Err(e) => {
+            let reason = e.to_string();
+            if absent(&reason) {
+                return false;
+            }
+            tracing::warn!(error = %reason, "the Secret Service does not answer; using it anyway");
+            true
+        }
     }
+}
+
+/// A probe error that means no usable Secret Service (no bus, nobody owning the name, no
+/// collection to keep secrets in), as opposed to one that is there but does not answer.
+#[cfg(target_os = "linux")]
+fn absent(reason: &str) -> bool {
+    !["NoReply", "Did not receive a reply", "timed out", "Timeout"]
+        .iter()
+        .any(|sign| reason.contains(sign))
 }
 
 fn entry(server: &str, email: &str) -> Result<keyring::Entry> {
@@ -89,4 +109,21 @@ pub async fn delete_token(server: &str, email: &str) -> Result<()> {
         Err(e) => Err(keyring_error(e)),
     })
     .await
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::absent;
+
+    #[test]
+    fn only_a_service_that_does_not_answer_counts_as_there() {
+        // What the keyring crate says with nothing on the bus's address, and with a
+        // gnome-keyring started by D-Bus activation but no login collection (headless).
+        assert!(absent("Platform secure storage failure: DBus error: Failed to connect to socket /tmp/gone: No such file or directory"));
+        assert!(absent(
+            "Couldn't access platform secure storage: Secret Service: no result found"
+        ));
+        // A service that is there but hangs: its own error should reach the user.
+        assert!(!absent("Platform secure storage failure: DBus error: Did not receive a reply. Possible causes include: the remote application did not send a reply, the message bus security policy blocked the reply, the reply timeout expired, or the network connection was broken."));
+    }
 }
