@@ -21,6 +21,7 @@ import { useCallback, useEffect, useState } from "react";
 import type { ReactNode } from "react";
 import { api, errorMessage } from "../api";
 import type { User, UserRef } from "../bindings";
+import { RoleBadge } from "../components/Badges";
 import { Time } from "../components/Time";
 import { RequesterContext } from "../components/staff/RequesterContext";
 import { StaffMessage } from "../components/staff/StaffMessage";
@@ -142,6 +143,7 @@ function Loaded({ back, me, agents, categories, detail, nextStatuses, timeline, 
           <article className="ticket-description" aria-label="Ticket description">
             <header className="message-head">
               <span className="message-author">{t.requester.name}</span>
+              <RoleBadge role="requester" />
               <Time value={t.created_at} now={now} />
             </header>
             <div className="message-body">{t.description}</div>
