@@ -281,3 +281,52 @@ async fn the_walk_finds_replies_notes_and_accented_text() {
         ["Le prïnter est cassé"]
     );
 }
+
+/// A ticket number typed into a search box finds that ticket (the number is not in its
+/// text), for the list and the export; a requester still finds only their own; bare
+/// digits stay words.
+#[tokio::test]
+async fn a_ticket_number_finds_that_ticket_and_only_for_who_may_see_it() {
+    let server = TestServer::start().await;
+    let fran = server.login(FIELD).await;
+    let rory = server.login(FIELD2).await;
+    let agent = server.login(AGENT).await;
+    for i in 1..=12 {
+        fran.new_ticket(&format!("Scanner {i} offline")).await;
+    }
+    let rorys = rory.new_ticket("Rory's badge reader").await;
+    let number = rorys["number"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(number, "LB-000013");
+
+    for q in ["LB-000013", "lb-13", "%20LB-000013%20"] {
+        assert_eq!(
+            all_pages(&agent, &format!("q={q}")).await,
+            ["Rory's badge reader"],
+            "{q}"
+        );
+    }
+    assert_eq!(
+        all_pages(&rory, "q=LB-000013").await,
+        ["Rory's badge reader"]
+    );
+    assert!(
+        all_pages(&fran, "q=LB-000013").await.is_empty(),
+        "not Fran's ticket"
+    );
+    assert_eq!(all_pages(&agent, "q=LB-3").await, ["Scanner 3 offline"]);
+    assert!(all_pages(&agent, "q=LB-999").await.is_empty());
+    assert_eq!(
+        all_pages(&agent, "q=12").await,
+        ["Scanner 12 offline"],
+        "bare digits are a word"
+    );
+
+    let (status, _, bytes) = agent
+        .fetch("/api/v1/tickets/export.csv?q=LB-000013", &[])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let csv = String::from_utf8_lossy(&bytes);
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(rows.len(), 1, "{csv}");
+    assert!(rows[0].starts_with("LB-000013,"), "{csv}");
+}

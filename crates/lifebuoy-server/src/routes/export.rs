@@ -63,7 +63,7 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
         ("priority" = Option<lifebuoy_domain::Priority>, Query),
         ("category" = Option<String>, Query),
         ("assignee" = Option<String>, Query, description = "A user id, `me` or `none`"),
-        ("q" = Option<String>, Query, description = "Full text over subject, description and messages"),
+        ("q" = Option<String>, Query, description = "Full text over subject, description and messages, or a ticket number such as LB-000042"),
         ("created_after" = Option<String>, Query, description = "RFC 3339"),
         ("created_before" = Option<String>, Query, description = "RFC 3339"),
         ("bom" = Option<bool>, Query, description = "Start with a UTF-8 byte order mark, for Excel"),

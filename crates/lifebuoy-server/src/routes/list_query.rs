@@ -31,6 +31,15 @@ fn time(field: &str, value: &str) -> Result<DateTime<Utc>, FieldError> {
         })
 }
 
+/// `LB-42` or `lb-000042`; bare digits stay a word search (they match words in text).
+fn ticket_number(value: &str) -> Option<i64> {
+    let prefixed =
+        value.len() > 3 && value.is_char_boundary(3) && value[..3].eq_ignore_ascii_case("lb-");
+    prefixed
+        .then(|| lifebuoy_domain::parse_ticket_number(&value[3..]))
+        .flatten()
+}
+
 fn view(value: &str) -> Result<QueueView, FieldError> {
     serde_json::from_value(serde_json::Value::String(value.to_owned())).map_err(|_| {
         let names: Vec<String> = QueueView::ALL
@@ -88,8 +97,13 @@ pub fn parse(raw: Option<&str>, me: Uuid) -> Result<TicketFilter> {
                         )
                     }),
             },
+            // A ticket number as people write it finds that ticket: the words "lb" and
+            // "000042" would find nothing, numbers not being in the searched text.
             "q" => {
-                filter.search = search_words(value);
+                match ticket_number(value) {
+                    Some(n) => filter.number = Some(n),
+                    None => filter.search = search_words(value),
+                }
                 Ok(())
             }
             "created_after" => time("created_after", value).map(|t| filter.created_after = Some(t)),

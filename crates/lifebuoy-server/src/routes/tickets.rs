@@ -24,7 +24,7 @@ use crate::store::{Attach, NewTicket};
         ("assignee" = Option<String>, Query, description = "A user id, `me` or `none`"),
         ("requester" = Option<uuid::Uuid>, Query, description = "The requester's user id (a requester only ever sees their own tickets)"),
         ("view" = Option<lifebuoy_domain::staff::QueueView>, Query, description = "A queue view, combined with the other filters"),
-        ("q" = Option<String>, Query, description = "Full text over subject, description and the messages the caller may see"),
+        ("q" = Option<String>, Query, description = "Full text over subject, description and the messages the caller may see, or a ticket number such as LB-000042"),
         ("created_after" = Option<String>, Query, description = "RFC 3339"),
         ("created_before" = Option<String>, Query, description = "RFC 3339"),
         ("sort" = Option<lifebuoy_domain::wire::TicketSort>, Query),

@@ -132,6 +132,8 @@ pub struct TicketFilter {
     pub requester: Option<Uuid>,
     /// The words of `q` (see `cursor::search_words`); empty when there is no search.
     pub search: Vec<String>,
+    /// `q` was a ticket number (`LB-000042`): that ticket only, instead of a word search.
+    pub number: Option<i64>,
     pub created_after: Option<DateTime<Utc>>,
     pub created_before: Option<DateTime<Utc>>,
     pub sort: TicketSort,

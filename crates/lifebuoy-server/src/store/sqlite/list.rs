@@ -117,6 +117,9 @@ pub(super) fn push_filters(
         sql.push(" AND t.created_at < ")
             .push_bind(before.timestamp_millis());
     }
+    if let Some(number) = filter.number {
+        sql.push(" AND t.seq = ").push_bind(number);
+    }
     if let Some(search) = search {
         search::push(sql, viewer, search);
     }
