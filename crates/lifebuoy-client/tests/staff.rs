@@ -270,6 +270,24 @@ async fn the_queue_filters_sorts_and_marks_requester_activity() {
         vec!["Wi-Fi slow"],
         "message text"
     );
+    // Words, as the server searches (so an export of the view holds the same tickets):
+    // any order, all in the ticket's own text or all in one message, not split between.
+    let text = |t: &str| QueueFilter {
+        text: Some(t.into()),
+        ..QueueFilter::default()
+    };
+    assert_eq!(subjects(&agent, &text("floor, third")), vec!["Wi-Fi slow"]);
+    assert_eq!(subjects(&agent, &text("slow wi")), vec!["Wi-Fi slow"]);
+    assert!(
+        subjects(&agent, &text("slow third")).is_empty(),
+        "one word in the subject, the other in a message"
+    );
+    assert_eq!(subjects(&agent, &text("lb-000001")), vec!["VPN drops"]);
+    assert_eq!(
+        subjects(&agent, &text(" -- ")).len(),
+        3,
+        "no words: no search"
+    );
     let low = QueueFilter {
         priorities: vec![Priority::Low, Priority::Urgent],
         statuses: vec![Status::New],

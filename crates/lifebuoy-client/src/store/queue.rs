@@ -152,15 +152,37 @@ impl LocalStore {
             .map(str::trim)
             .filter(|t| !t.is_empty())
         {
+            // Like the server's search (so "Export these" saves what is shown): every word
+            // of what was typed, in the ticket's own text or all in one message. Words
+            // match anywhere in a word here, the server only at its start: a superset.
             // instr, not LIKE: the user's % and _ are plain characters.
-            let slot = c.bind(Value::Text(text.to_lowercase()));
-            c.sql.push(format!(
-                "(instr(lower(json_extract(t.json, '$.number') || ' ' || \
-                 json_extract(t.json, '$.subject') || ' ' || \
-                 json_extract(t.json, '$.description')), {slot}) > 0 \
-                 OR EXISTS (SELECT 1 FROM messages m WHERE m.ticket_key = t.key \
-                 AND instr(lower(json_extract(m.json, '$.body')), {slot}) > 0))"
-            ));
+            let words: Vec<String> = text
+                .split(|ch: char| !ch.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .take(16)
+                .map(str::to_lowercase)
+                .collect();
+            if !words.is_empty() {
+                let slots: Vec<String> =
+                    words.into_iter().map(|w| c.bind(Value::Text(w))).collect();
+                let all_in = |haystack: &str| {
+                    slots
+                        .iter()
+                        .map(|slot| format!("instr({haystack}, {slot}) > 0"))
+                        .collect::<Vec<_>>()
+                        .join(" AND ")
+                };
+                let own = all_in(
+                    "lower(json_extract(t.json, '$.number') || ' ' || \
+                     json_extract(t.json, '$.subject') || ' ' || \
+                     json_extract(t.json, '$.description'))",
+                );
+                let message = all_in("lower(json_extract(m.json, '$.body'))");
+                c.sql.push(format!(
+                    "(({own}) OR EXISTS (SELECT 1 FROM messages m WHERE m.ticket_key = t.key \
+                     AND {message}))"
+                ));
+            }
         }
         let order = match filter.sort {
             TicketSort::UpdatedDesc => "t.updated_at DESC, t.key DESC".to_owned(),
