@@ -194,7 +194,7 @@ function Screen({
     case "stats":
       return <Stats />;
     case "admin-users":
-      return <AdminUsers />;
+      return <AdminUsers me={user} />;
     case "admin-categories":
       return <AdminCategories />;
   }

@@ -14,6 +14,8 @@ const ADA = account("Ada Admin", "admin@demo.test", "admin");
 const AVERY = account("Avery Agent", "agent@demo.test", "agent");
 const FRAN = account("Fran Field", "field@demo.test", "requester");
 const OLD = account("Olga Old", "old@demo.test", "requester", false);
+/** Signed in as Ada. */
+const ME = { id: ADA.id, email: ADA.email, name: ADA.name, role: ADA.role };
 
 function row(email: string): HTMLElement {
   const el = document.querySelector<HTMLElement>(`.user-row[data-email="${email}"]`);
@@ -46,7 +48,7 @@ test("deactivating asks first, says it signs them out everywhere, then sends act
     },
   });
   const user = userEvent.setup();
-  renderScreen(<AdminUsers />);
+  renderScreen(<AdminUsers me={ME} />);
   await screen.findByText("Fran Field");
 
   await user.click(within(row("field@demo.test")).getByRole("button", { name: "Deactivate" }));
@@ -67,7 +69,7 @@ test("demoting the last admin explains what to do, and the role shown stays admi
     update_user: () => rejectWith("conflict", "the last active admin cannot be demoted"),
   });
   const user = userEvent.setup();
-  renderScreen(<AdminUsers />);
+  renderScreen(<AdminUsers me={ME} />);
   await screen.findByText("Ada Admin");
   const select = within(row("admin@demo.test")).getByLabelText("Role of Ada Admin");
   await user.selectOptions(select, "agent");
@@ -85,7 +87,7 @@ test("a duplicate email gets its own message; field problems show at the fields"
     create_user: () => rejectWith("conflict", "email taken"),
   });
   const user = userEvent.setup();
-  renderScreen(<AdminUsers />);
+  renderScreen(<AdminUsers me={ME} />);
   await screen.findByText("Ada Admin");
   const form = within(screen.getByRole("form", { name: "New user" }));
   await user.type(form.getByLabelText("Name"), "Fran Again");
@@ -103,4 +105,14 @@ test("a duplicate email gets its own message; field problems show at the fields"
   );
   await user.click(form.getByRole("button", { name: "Create user" }));
   await waitFor(() => { expect(document.querySelector("#new-user-password-error")?.textContent).toBe("at least 10 characters"); });
+});
+
+test("an admin's own row is marked and offers no Deactivate", async () => {
+  mockBackend({ list_users: () => [ADA, FRAN] });
+  renderScreen(<AdminUsers me={ME} />);
+  await screen.findByText("Fran Field");
+  expect(within(row("admin@demo.test")).getByText("You")).toBeTruthy();
+  expect(within(row("admin@demo.test")).queryByRole("button", { name: "Deactivate" })).toBeNull();
+  expect(within(row("field@demo.test")).queryByText("You")).toBeNull();
+  expect(within(row("field@demo.test")).getByRole("button", { name: "Deactivate" })).toBeTruthy();
 });

@@ -10,7 +10,7 @@
 import { useState } from "react";
 import type { SubmitEvent } from "react";
 import { fieldErrors } from "../api";
-import type { Role, UserAccount } from "../bindings";
+import type { Role, User, UserAccount } from "../bindings";
 import { ConfirmDialog } from "../components/Dialog";
 import { Field, byField } from "../components/Field";
 import { AdminError, AdminTable } from "../components/reports/AdminTable";
@@ -46,7 +46,8 @@ export function filterUsers(users: UserAccount[], filter: UserFilter): UserAccou
 
 const loadUsers = () => staffApi.listUsers();
 
-export function AdminUsers() {
+/** `me`: the signed-in admin, whose own row offers no Deactivate (the server refuses it). */
+export function AdminUsers({ me }: { me: User }) {
   const users = useRemote(loadUsers);
   const [filter, setFilter] = useState<UserFilter>({ text: "", role: "", active: "all" });
   const [error, setError] = useState<string | null>(null);
@@ -119,7 +120,10 @@ export function AdminUsers() {
       <AdminTable columns={["Name", "Email", "Role", "Status"]}>
         {list.map((u) => (
           <tr key={u.id} className="user-row" data-email={u.email} data-active={u.active}>
-            <td>{u.name}</td>
+            <td>
+              {u.name}
+              {u.id === me.id && <span className="badge you-badge">You</span>}
+            </td>
             <td>{u.email}</td>
             <td>
               <select
@@ -140,7 +144,9 @@ export function AdminUsers() {
             </td>
             <td>{u.active ? "Active" : <span className="badge">Deactivated</span>}</td>
             <td>
-              {u.active ? (
+              {u.id === me.id ? (
+                <span className="muted">Signed in as you</span>
+              ) : u.active ? (
                 <button type="button" className="deactivate-user danger" onClick={() => { setConfirming(u); }}>
                   Deactivate
                 </button>
