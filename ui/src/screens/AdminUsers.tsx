@@ -144,9 +144,7 @@ export function AdminUsers({ me }: { me: User }) {
             </td>
             <td>{u.active ? "Active" : <span className="badge">Deactivated</span>}</td>
             <td>
-              {u.id === me.id ? (
-                <span className="muted">Signed in as you</span>
-              ) : u.active ? (
+              {u.id === me.id ? null : u.active ? (
                 <button type="button" className="deactivate-user danger" onClick={() => { setConfirming(u); }}>
                   Deactivate
                 </button>
