@@ -75,7 +75,8 @@ pub struct LocalTicketDetail {
 pub struct TicketFilter {
     pub statuses: Vec<Status>,
     pub priority: Option<Priority>,
-    /// Matched against number, subject and description, ignoring case.
+    /// Every word of it, in any order, in the number, subject or description, ignoring
+    /// case (as the queue and the server search).
     pub text: Option<String>,
     pub limit: Option<usize>,
 }
@@ -90,10 +91,13 @@ impl TicketFilter {
             return false;
         }
         match &self.text {
-            Some(needle) => text
-                .join(" ")
-                .to_lowercase()
-                .contains(&needle.to_lowercase()),
+            Some(needle) => {
+                let haystack = text.join(" ").to_lowercase();
+                needle
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .all(|w| haystack.contains(&w.to_lowercase()))
+            }
             None => true,
         }
     }
@@ -498,5 +502,25 @@ impl LocalStore {
             ));
         }
         Ok(ids)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_text_filter_wants_every_word_in_any_order() {
+        let filter = |t: &str| TicketFilter {
+            text: Some(t.into()),
+            ..TicketFilter::default()
+        };
+        let ticket = ["LB-000007", "Printer jams", "Since the toner change"];
+        let finds = |t: &str| filter(t).matches(Status::New, Priority::Medium, ticket);
+        assert!(finds("jams printer"));
+        assert!(finds("TONER, printer"));
+        assert!(finds("LB-000007"));
+        assert!(!finds("printer fax"));
+        assert!(finds(" - "), "no words: no text filter");
     }
 }
