@@ -33,11 +33,11 @@ fn time(field: &str, value: &str) -> Result<DateTime<Utc>, FieldError> {
 
 /// `LB-42` or `lb-000042`; bare digits stay a word search (they match words in text).
 fn ticket_number(value: &str) -> Option<i64> {
-    let prefixed =
-        value.len() > 3 && value.is_char_boundary(3) && value[..3].eq_ignore_ascii_case("lb-");
-    prefixed
-        .then(|| lifebuoy_domain::parse_ticket_number(&value[3..]))
-        .flatten()
+    let digits = value
+        .get(..3)
+        .filter(|prefix| prefix.eq_ignore_ascii_case("lb-"))
+        .and_then(|_| value.get(3..))?;
+    lifebuoy_domain::parse_ticket_number(digits)
 }
 
 fn view(value: &str) -> Result<QueueView, FieldError> {
