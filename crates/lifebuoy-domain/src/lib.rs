@@ -18,6 +18,18 @@ pub use priority::Priority;
 pub use role::Role;
 pub use status::Status;
 
+/// A search uses at most this many words of what was typed.
+pub const MAX_SEARCH_WORDS: usize = 16;
+
+/// The words of what someone typed into a search box, lowercase: the runs of letters and
+/// digits. The server and the client's lists split text alike, so the same words find
+/// the same tickets on either side.
+pub fn search_words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+}
+
 /// Human-friendly ticket number from the server's ticket sequence, e.g. `LB-000042`.
 pub fn ticket_number(seq: i64) -> String {
     format!("LB-{seq:06}")

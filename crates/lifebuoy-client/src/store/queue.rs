@@ -156,11 +156,8 @@ impl LocalStore {
             // of what was typed, in the ticket's own text or all in one message. Words
             // match anywhere in a word here, the server only at its start: a superset.
             // instr, not LIKE: the user's % and _ are plain characters.
-            let words: Vec<String> = text
-                .split(|ch: char| !ch.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .take(16)
-                .map(str::to_lowercase)
+            let words: Vec<String> = lifebuoy_domain::search_words(text)
+                .take(lifebuoy_domain::MAX_SEARCH_WORDS)
                 .collect();
             if !words.is_empty() {
                 let slots: Vec<String> =

@@ -93,10 +93,7 @@ impl TicketFilter {
         match &self.text {
             Some(needle) => {
                 let haystack = text.join(" ").to_lowercase();
-                needle
-                    .split(|c: char| !c.is_alphanumeric())
-                    .filter(|w| !w.is_empty())
-                    .all(|w| haystack.contains(&w.to_lowercase()))
+                lifebuoy_domain::search_words(needle).all(|w| haystack.contains(&w))
             }
             None => true,
         }

@@ -66,10 +66,8 @@ impl Cursor {
 /// quoted (see `sqlite::search`) none can ever be FTS5 syntax. A ticket matches when it has
 /// a word starting with each of them.
 pub fn search_words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(16)
-        .map(str::to_lowercase)
+    lifebuoy_domain::search_words(text)
+        .take(lifebuoy_domain::MAX_SEARCH_WORDS)
         .collect()
 }
 
