@@ -78,12 +78,13 @@ export function chartData(days: DayCount[], width = CHART_WIDTH, height = CHART_
   };
   const mapped = days.map((d, i) => {
     const left = AXIS_LEFT + i * slot + slot * 0.12;
+    const today = i === days.length - 1;
     return {
       date: d.date,
       label: labelForDay(d.date),
       showLabel: (days.length - 1 - i) % every === 0,
-      labelX: i === days.length - 1 ? AXIS_LEFT + plotWidth : AXIS_LEFT + i * slot + slot / 2,
-      labelAnchor: i === days.length - 1 ? ("end" as const) : ("middle" as const),
+      labelX: today ? AXIS_LEFT + plotWidth : AXIS_LEFT + i * slot + slot / 2,
+      labelAnchor: today ? ("end" as const) : ("middle" as const),
       created: bar(d.created, left),
       resolved: bar(d.resolved, left + barWidth),
     };
